@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# WasteNotify's one development and CI script.
+#   setup   install what is missing (apt; sudo when not root)
+#   up      start the project-local PostgreSQL cluster and Mosquitto broker (idempotent)
+#   down    stop them
+#   status  say what runs where
+#   test    setup + up + the whole test suite
+#   demo    setup + up + the service (and the simulated fleet once it exists); prints the address
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STATE="${WASTENOTIFY_STATE_DIR:-$ROOT/.local}"
+PG_PORT=55432
+PG_USER=wastenotify
+PG_PASSWORD=wastenotify
+MQTT_PORT="$(awk '$1 == "listener" { print $2; exit }' "$ROOT/deploy/mosquitto.conf")"
+HTTP_URL="http://127.0.0.1:5280"
+
+export WASTENOTIFY_PG="Host=127.0.0.1;Port=$PG_PORT;Username=$PG_USER;Password=$PG_PASSWORD"
+export WASTENOTIFY_MQTT_HOST=127.0.0.1
+export WASTENOTIFY_MQTT_PORT="$MQTT_PORT"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "dev.sh: $*"; exit 1; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# --- setup -----------------------------------------------------------------------------------------------
+PACKAGES=(mosquitto mosquitto-clients libmosquitto1 libxgboost0 postgresql postgresql-contrib chromium)
+
+setup() {
+  command -v dotnet >/dev/null || die "the .NET 10 SDK is required (https://dot.net) and not on PATH"
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "Installing: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Debian starts a packaged broker on 1883; ours runs on its own port, so that one is left as the system has it.
+}
+
+# --- PostgreSQL ----------------------------------------------------------------------------------------
+pg_bin() {
+  local dir
+  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  [ -n "$dir" ] || die "PostgreSQL server binaries not found under /usr/lib/postgresql; run: $0 setup"
+  printf '%s' "$dir"
+}
+
+# initdb refuses root: as root the cluster belongs to the postgres user, in a folder that user can reach.
+pg_dir() {
+  if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$ROOT" 2>/dev/null; then
+    printf '/var/tmp/wastenotify-%s/pg/data' "$(printf '%s' "$ROOT" | md5sum | cut -c1-8)"
+  else
+    printf '%s/pg/data' "$STATE"
+  fi
+}
+
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+pg_running() { as_pg "$(pg_bin)/pg_ctl" -D "$(pg_dir)" status >/dev/null 2>&1; }
+
+pg_up() {
+  local bin dir
+  bin="$(pg_bin)"; dir="$(pg_dir)"
+  if [ ! -f "$dir/PG_VERSION" ]; then
+    say "Creating PostgreSQL cluster in $dir"
+    mkdir -p "$dir"
+    [ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$(dirname "$dir")"
+    chmod 700 "$dir"
+    as_pg "$bin/initdb" -D "$dir" -U "$PG_USER" -E UTF8 --locale=C.UTF-8 \
+      --auth-local=trust --auth-host=scram-sha-256 >"$(dirname "$dir")/initdb.log" 2>&1 \
+      || die "initdb failed, see $(dirname "$dir")/initdb.log"
+    mkdir -p "$dir/run"; [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir/run"
+    cat >>"$dir/postgresql.conf" <<CONF
+# WasteNotify local cluster
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$dir/run'
+max_connections = 300
+shared_buffers = 256MB
+CONF
+  fi
+  if ! pg_running; then
+    as_pg "$bin/pg_ctl" -D "$dir" -l "$(dirname "$dir")/postgresql.log" -w -t 60 start >/dev/null \
+      || die "PostgreSQL did not start, see $(dirname "$dir")/postgresql.log"
+    as_pg "$bin/psql" -h "$dir/run" -p "$PG_PORT" -U "$PG_USER" -d postgres -qAt \
+      -c "ALTER USER $PG_USER PASSWORD '$PG_PASSWORD'" >/dev/null
+    as_pg "$bin/psql" -h "$dir/run" -p "$PG_PORT" -U "$PG_USER" -d postgres -qAt \
+      -c "SELECT 1 FROM pg_database WHERE datname = 'wastenotify'" | grep -q 1 \
+      || as_pg "$bin/createdb" -h "$dir/run" -p "$PG_PORT" -U "$PG_USER" wastenotify
+  fi
+  for _ in $(seq 1 60); do
+    "$bin/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" && return 0
+    sleep 0.5
+  done
+  die "PostgreSQL does not answer on 127.0.0.1:$PG_PORT"
+}
+
+pg_down() { pg_running && as_pg "$(pg_bin)/pg_ctl" -D "$(pg_dir)" -m fast -w stop >/dev/null || true; }
+
+# --- Mosquitto -----------------------------------------------------------------------------------------
+MQ_DIR="$STATE/mosquitto"
+
+mq_pid() { [ -f "$MQ_DIR/mosquitto.pid" ] && cat "$MQ_DIR/mosquitto.pid"; }
+mq_running() { local pid; pid="$(mq_pid 2>/dev/null)" && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+mq_up() {
+  mq_running && return 0
+  [ -x /usr/sbin/mosquitto ] || die "mosquitto not installed; run: $0 setup"
+  mkdir -p "$MQ_DIR/data"
+  {
+    cat "$ROOT/deploy/mosquitto.conf"
+    printf 'persistence_location %s/data/\n' "$MQ_DIR"
+    printf 'pid_file %s/mosquitto.pid\n' "$MQ_DIR"
+    printf 'log_dest file %s/mosquitto.log\n' "$MQ_DIR"
+    # Run as whoever runs this script, so the broker can write its own folder.
+    printf 'user %s\n' "$(id -un)"
+  } >"$MQ_DIR/mosquitto.conf"
+  /usr/sbin/mosquitto -c "$MQ_DIR/mosquitto.conf" -d 2>>"$MQ_DIR/mosquitto.log"
+  for _ in $(seq 1 40); do
+    port_open "$MQTT_PORT" && return 0
+    sleep 0.25
+  done
+  die "Mosquitto does not answer on 127.0.0.1:$MQTT_PORT, see $MQ_DIR/mosquitto.log"
+}
+
+mq_down() {
+  local pid
+  mq_running || return 0
+  pid="$(mq_pid)"
+  kill "$pid"
+  for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.25; done
+  die "Mosquitto (pid $pid) did not stop"
+}
+
+# --- verbs ---------------------------------------------------------------------------------------------
+up() { pg_up; mq_up; }
+
+status() {
+  if pg_running; then echo "postgresql: running on 127.0.0.1:$PG_PORT ($(pg_dir))"; else echo "postgresql: stopped"; fi
+  if mq_running; then echo "mosquitto:  running on 127.0.0.1:$MQTT_PORT (pid $(mq_pid))"; else echo "mosquitto:  stopped"; fi
+}
+
+run_tests() {
+  setup; up
+  cd "$ROOT"
+  local log="$STATE/test-output.log" rc=0
+  dotnet test WasteNotify.sln -c Release "$@" 2>&1 | tee "$log" || rc=$?
+  [ "${PIPESTATUS[0]}" -eq 0 ] || rc="${PIPESTATUS[0]}"
+  # One closing line for the whole suite, summed over the test assemblies.
+  sed 's/\x1b\[[0-9;]*m//g' "$log" | awk -F'[,:]' '/(Passed|Failed)! +- +Failed:/ {
+      for (i = 1; i <= NF; i++) { gsub(/ /, "", $i) }
+      for (i = 1; i < NF; i++) { if ($i == "Failed") f += $(i+1); if ($i == "Passed") p += $(i+1); if ($i == "Skipped") s += $(i+1) }
+    } END { printf "Tests: %d passed, %d failed, %d skipped\n", p, f, s }'
+  return "$rc"
+}
+
+demo() {
+  setup; up
+  cd "$ROOT"
+  dotnet build src/WasteNotify.Service -c Release -v q -nologo >/dev/null
+  echo "WasteNotify is starting on $HTTP_URL  (health: $HTTP_URL/health, metrics: $HTTP_URL/metrics). Ctrl-C stops it."
+  export ConnectionStrings__WasteNotify="$WASTENOTIFY_PG;Database=wastenotify"
+  export Mqtt__Host=127.0.0.1 Mqtt__Port="$MQTT_PORT"
+  exec dotnet run --project src/WasteNotify.Service -c Release --no-build -- --urls "$HTTP_URL"
+}
+
+case "${1:-}" in
+  setup) setup ;;
+  up) setup; up; status ;;
+  down) mq_down; pg_down; status ;;
+  status) status ;;
+  test) shift; run_tests "$@" ;;
+  demo) demo ;;
+  *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac
