@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using WasteNotify.Core.Telemetry;
+using WasteNotify.Mqtt;
+using WasteNotify.Service.Data;
+using WasteNotify.Service.Ingest;
+using WasteNotify.Service.Web;
+
+namespace WasteNotify.Service;
+
+public static class Extensions
+{
+    public static WebApplicationBuilder AddWasteNotify(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+
+        var connectionString = builder.Configuration.GetConnectionString("WasteNotify");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException("ConnectionStrings:WasteNotify is not set (environment: ConnectionStrings__WasteNotify)");
+        }
+
+        // Npgsql.DependencyInjection is not on the reachable registry; this is what its AddNpgsqlDataSource does.
+        services.AddSingleton(sp => new NpgsqlDataSourceBuilder(connectionString)
+            .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
+            .Build());
+        services.AddSingleton<DatabaseMigrator>();
+        services.AddHostedService<MigrationService>();
+
+        services.AddOptions<MqttClientOptions>().BindConfiguration("Mqtt").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new MqttClient(sp.GetRequiredService<IOptions<MqttClientOptions>>().Value, sp.GetRequiredService<ILogger<MqttClient>>()));
+
+        services.AddOptions<TelemetryLimits>().BindConfiguration("Ingest").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IngestOptions>().BindConfiguration("Ingest:Storage").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new TelemetryParser(sp.GetRequiredService<IOptions<TelemetryLimits>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IngestMetrics>();
+        services.AddSingleton<RejectionSample>();
+        services.AddSingleton<TelemetryTable>();
+
+        // The writer is registered first so that it stops last, after ingest has handed it every fix.
+        services.AddSingleton<TelemetryWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<TelemetryWriter>());
+        services.AddHostedService<TelemetryIngestService>();
+
+        services.AddHealthChecks()
+            .AddCheck<BrokerHealthCheck>("mqtt")
+            .AddCheck<DatabaseHealthCheck>("database");
+        return builder;
+    }
+
+    public static WebApplication MapWasteNotify(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOperations();
+        return app;
+    }
+}
