@@ -188,16 +188,14 @@ public sealed class TelemetryParser(TelemetryLimits limits, TimeProvider timePro
                 return TelemetryParseResult.Reject(RejectReason.MalformedJson, "payload is not a JSON object");
             }
 
+            // Read to the end before blaming a field: a broken document is malformed JSON, whatever it holds.
+            string? problem = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var name = reader.ValueSpan;
                 reader.Read();
-                var problem = native ? fields.ReadNative(name, ref reader) : fields.ReadOwnTracks(name, ref reader);
-                if (problem is not null)
-                {
-                    return TelemetryParseResult.Reject(RejectReason.InvalidField, problem);
-                }
-
+                var fieldProblem = native ? fields.ReadNative(name, ref reader) : fields.ReadOwnTracks(name, ref reader);
+                problem ??= fieldProblem;
                 reader.Skip();
             }
 
@@ -206,7 +204,7 @@ public sealed class TelemetryParser(TelemetryLimits limits, TimeProvider timePro
                 return TelemetryParseResult.Reject(RejectReason.MalformedJson, "unexpected content after the JSON object");
             }
 
-            return null;
+            return problem is null ? null : TelemetryParseResult.Reject(RejectReason.InvalidField, problem);
         }
         catch (JsonException ex)
         {

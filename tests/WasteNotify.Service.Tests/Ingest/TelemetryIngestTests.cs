@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using WasteNotify.Core.Telemetry;
+using WasteNotify.Testing;
+
+namespace WasteNotify.Service.Tests.Ingest;
+
+/// <summary>Ingest end to end against the shared broker and cluster started by deploy/dev.sh.</summary>
+public sealed class TelemetryIngestTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private TestDatabase _db = null!;
+    private ServiceHost _host = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync();
+        _host = await ServiceHost.StartAsync(_db.ConnectionString);
+        Assert.True(await TestEnvironment.EventuallyAsync(() => _host.Http.GetAsync("/health").ContinueWith(t => t.Result.IsSuccessStatusCode), Timeout),
+            "the service became healthy");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _db.DisposeAsync();
+    }
+
+    private Task<bool> RowsReachAsync(long count) => TestEnvironment.EventuallyAsync(async () => await _db.TelemetryCountAsync() >= count, Timeout);
+
+    [Fact]
+    public async Task A_fix_published_with_mosquitto_pub_lands_in_the_telemetry_table()
+    {
+        var ts = DateTimeOffset.UtcNow.AddSeconds(-3);
+        ts = ts.AddTicks(-(ts.Ticks % TimeSpan.TicksPerMillisecond));
+
+        await ChildProcess.RunAsync("mosquitto_pub", ["-h", TestEnvironment.MqttHost, "-p", TestEnvironment.MqttPort.ToString(CultureInfo.InvariantCulture),
+            "-q", "1", "-t", _host.TelemetryTopic("truck-42"), "-m", FixJson.Native(ts, 48.8566, 2.3522, 4.2, 90, seq: 1234)]);
+
+        Assert.True(await RowsReachAsync(1));
+        var row = Assert.Single(await _db.RowsAsync("SELECT truck_id, ts, lat, lon, speed_mps, heading_deg, seq, source FROM telemetry"));
+        Assert.Equal("truck-42", row[0]);
+        Assert.Equal(ts.UtcDateTime, (DateTime)row[1]);
+        Assert.Equal(48.8566, (double)row[2]);
+        Assert.Equal(2.3522, (double)row[3]);
+        Assert.Equal(4.2f, (float)row[4]);
+        Assert.Equal(90f, (float)row[5]);
+        Assert.Equal(1234L, (long)row[6]);
+        Assert.Equal((short)TelemetrySource.Native, (short)row[7]);
+    }
+
+    [Fact]
+    public async Task An_owntracks_location_lands_as_its_configured_truck()
+    {
+        var ts = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 5);
+
+        await ChildProcess.RunAsync("mosquitto_pub", ["-h", TestEnvironment.MqttHost, "-p", TestEnvironment.MqttPort.ToString(CultureInfo.InvariantCulture),
+            "-q", "1", "-t", $"{_host.OwnTracksPrefix}/driver7/phone", "-m", FixJson.OwnTracks(ts, velKmh: 36, cog: 270)]);
+
+        Assert.True(await RowsReachAsync(1));
+        var row = Assert.Single(await _db.RowsAsync("SELECT truck_id, ts, speed_mps, heading_deg, accuracy_m, source FROM telemetry"));
+        Assert.Equal("truck-ot-7", row[0]);
+        Assert.Equal(ts.UtcDateTime, (DateTime)row[1]);
+        Assert.Equal(10f, (float)row[2], 3);
+        Assert.Equal(270f, (float)row[3]);
+        Assert.Equal(8f, (float)row[4]);
+        Assert.Equal((short)TelemetrySource.OwnTracks, (short)row[5]);
+    }
+
+    [Fact]
+    public async Task Each_bad_payload_is_rejected_with_its_reason_and_the_next_good_fix_still_lands()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var topic = _host.TelemetryTopic("truck-1");
+        (string Topic, string Payload, RejectReason Reason)[] bad =
+        [
+            (topic, "{\"ts\":\"oops\"", RejectReason.MalformedJson),
+            (topic, """{"lat":48.1,"lon":2.1,"speed":1,"heading":1}""", RejectReason.MissingField),
+            (topic, FixJson.Native(now, lat: 123.4), RejectReason.InvalidCoordinates),
+            (topic, FixJson.Native(now, lon: -200), RejectReason.InvalidCoordinates),
+            (topic, FixJson.Native(now).Replace("\"lat\":48.8566", "\"lat\":\"NaN\"", StringComparison.Ordinal), RejectReason.InvalidField),
+            (topic, FixJson.Native(now, speed: -3), RejectReason.InvalidSpeed),
+            (topic, FixJson.Native(now, speed: 250), RejectReason.InvalidSpeed),
+            (topic, FixJson.Native(now.AddMinutes(30)), RejectReason.TimestampInFuture),
+            (topic, FixJson.Native(now.AddDays(-30)), RejectReason.TimestampTooOld),
+            (topic, "{\"pad\":\"" + new string('x', 5000) + "\"}", RejectReason.PayloadTooLarge),
+            ($"{_host.TopicPrefix}/depot/status", FixJson.Native(now), RejectReason.UnknownTopic),
+            ($"{_host.OwnTracksPrefix}/stranger/phone", FixJson.OwnTracks(now), RejectReason.UnknownDevice),
+        ];
+
+        await using var tracker = await Publisher.ConnectAsync();
+        for (var i = 0; i < bad.Length; i++)
+        {
+            await tracker.PublishAsync(bad[i].Topic, bad[i].Payload);
+            await tracker.PublishAsync(topic, FixJson.Native(now.AddMilliseconds(-100 * i), seq: i));
+        }
+
+        Assert.True(await RowsReachAsync(bad.Length));
+        Assert.Equal(Enumerable.Range(0, bad.Length).Select(i => (long)i),
+            (await _db.RowsAsync("SELECT seq FROM telemetry ORDER BY seq")).Select(r => (long)r[0]));
+
+        var metrics = await ReadMetricsAsync();
+        foreach (var group in bad.GroupBy(b => b.Reason))
+        {
+            Assert.Equal(group.Count(), metrics[$"wastenotify_telemetry_rejected_total{{reason=\"{group.Key.Label()}\"}}"]);
+        }
+
+        Assert.Equal(bad.Length * 2, metrics["wastenotify_telemetry_received_total"]);
+        Assert.Equal(bad.Length, metrics["wastenotify_telemetry_stored_total"]);
+
+        using var sample = JsonDocument.Parse(await _host.Http.GetStringAsync("/api/ingest/rejections?reason=malformed_json"));
+        var entry = Assert.Single(sample.RootElement.EnumerateArray());
+        Assert.Equal("{\"ts\":\"oops\"", entry.GetProperty("payload").GetString());
+        Assert.Equal(topic, entry.GetProperty("topic").GetString());
+        using var all = JsonDocument.Parse(await _host.Http.GetStringAsync("/api/ingest/rejections"));
+        Assert.Equal(bad.Length, all.RootElement.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Duplicates_are_stored_once_and_out_of_order_fixes_are_kept()
+    {
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var topic = _host.TelemetryTopic("truck-2");
+        await using var tracker = await Publisher.ConnectAsync();
+
+        foreach (var offset in new[] { 3, 1, 2, 1, 3, 0 })
+        {
+            await tracker.PublishAsync(topic, FixJson.Native(t0.AddSeconds(offset), seq: offset));
+        }
+
+        Assert.True(await TestEnvironment.EventuallyAsync(() => _host.Metrics.Stored + _host.Metrics.Duplicates >= 6, Timeout));
+        Assert.Equal(4, _host.Metrics.Stored);
+        Assert.Equal(2, _host.Metrics.Duplicates);
+        Assert.Equal([0L, 1L, 2L, 3L], (await _db.RowsAsync("SELECT seq FROM telemetry WHERE truck_id = 'truck-2' ORDER BY ts")).Select(r => (long)r[0]));
+    }
+
+    [Fact]
+    public async Task Fixes_are_stored_in_one_partition_per_utc_day()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var topic = _host.TelemetryTopic("truck-3");
+        await using var tracker = await Publisher.ConnectAsync();
+
+        foreach (var daysAgo in new[] { 2, 1, 0 })
+        {
+            await tracker.PublishAsync(topic, FixJson.Native(now.AddDays(-daysAgo)));
+        }
+
+        Assert.True(await RowsReachAsync(3));
+        var partitions = await _db.RowsAsync("""
+            SELECT tableoid::regclass::text, count(*) FROM telemetry GROUP BY 1 ORDER BY 1
+            """);
+        Assert.Equal(
+            new[] { 2, 1, 0 }.Select(d => "telemetry_" + now.AddDays(-d).UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture)),
+            partitions.Select(p => (string)p[0]));
+        Assert.All(partitions, p => Assert.Equal(1L, (long)p[1]));
+    }
+
+    [Fact]
+    public async Task Health_reports_broker_and_database()
+    {
+        using var response = await _host.Http.GetAsync("/health");
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", body.RootElement.GetProperty("checks").GetProperty("mqtt").GetProperty("status").GetString());
+        Assert.Equal("Healthy", body.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Asking_for_an_unknown_rejection_reason_is_a_problem_naming_the_field()
+    {
+        using var response = await _host.Http.GetAsync("/api/ingest/rejections?reason=bogus");
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("bogus", body.RootElement.GetProperty("errors").GetProperty("reason")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    private async Task<Dictionary<string, long>> ReadMetricsAsync()
+    {
+        var text = await _host.Http.GetStringAsync("/metrics");
+        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(l => !l.StartsWith('#'))
+            .Select(l => l.Split(' '))
+            .ToDictionary(p => p[0], p => long.Parse(p[1], CultureInfo.InvariantCulture));
+    }
+}
