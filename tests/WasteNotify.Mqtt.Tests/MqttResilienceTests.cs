@@ -75,16 +75,22 @@ public sealed class MqttResilienceTests
         await using var publisher = new MqttClient(Clients.Options(broker.Port, cleanSession: true, maxInflight: 50));
         await publisher.ConnectAsync().WaitAsync(Timeout);
 
-        var publishing = Task.Run(async () =>
+        var sent = 0;
+        async Task SendAsync(int count)
         {
-            for (var i = 0; i < total; i++)
+            for (var end = sent + count; sent < end; sent++)
             {
-                await publisher.PublishAsync($"stream/{i % 10}", Clients.Utf8(i.ToString(CultureInfo.InvariantCulture)));
+                await publisher.PublishAsync($"stream/{sent % 10}", Clients.Utf8(sent.ToString(CultureInfo.InvariantCulture)));
             }
-        });
-        await received.CountAsync(total / 3, Timeout);
-        await broker.RestartAsync();
-        await publishing.WaitAsync(Timeout);
+        }
+
+        await SendAsync(total / 3);
+        await received.CountAsync(total / 6, Timeout);
+        await broker.StopAsync();
+        var whileDown = SendAsync(total / 3);
+        await broker.StartAsync();
+        await whileDown.WaitAsync(Timeout);
+        await SendAsync(total / 3);
         await publisher.FlushAsync().WaitAsync(Timeout);
 
         var payloads = await received.UntilAsync(p => p.Distinct().Count() >= total, Timeout);
