@@ -6,6 +6,7 @@
 #   status  say what runs where
 #   test    setup + up + the whole test suite
 #   demo    setup + up + the service (and the simulated fleet once it exists); prints the address
+#   bench   setup + up + a benchmark (deploy/dev.sh bench ingest)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -177,5 +178,6 @@ case "${1:-}" in
   status) status ;;
   test) shift; run_tests "$@" ;;
   demo) demo ;;
-  *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  bench) shift; setup; up; cd "$ROOT"; dotnet run -c Release --project tests/WasteNotify.Benchmarks -- "$@" ;;
+  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

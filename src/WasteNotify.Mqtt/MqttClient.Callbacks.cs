@@ -26,7 +26,7 @@ public sealed partial class MqttClient
             {
                 try
                 {
-                    client._window.Release();
+                    client.HandlePublished();
                 }
                 catch (Exception ex)
                 {

@@ -1,6 +1,8 @@
 using WasteNotify.Service;
 
-var builder = WebApplication.CreateBuilder(args);
+// Rooted at the binaries, not the working directory: configuration reload watches the content root, and a
+// working directory such as the repository (where PostgreSQL's data folder lives) would be watched for nothing.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddWasteNotify();
 var app = builder.Build();
 app.MapWasteNotify();

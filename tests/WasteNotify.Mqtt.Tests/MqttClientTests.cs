@@ -29,6 +29,35 @@ public sealed class MqttClientTests
         Assert.Equal(Enumerable.Range(0, 2_000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), payloads);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(37)]
+    [InlineData(250)]
+    public async Task Flush_returns_once_every_publish_is_acknowledged_whatever_the_count(int count)
+    {
+        var topic = Clients.Topic();
+        await using var subscriber = new MqttClient(Clients.Options());
+        await subscriber.ConnectAsync().WaitAsync(Timeout);
+        await subscriber.SubscribeAsync(topic).WaitAsync(Timeout);
+        await using var received = new Collect(subscriber);
+        // A window of 40 returns slots ten at a time; none of these counts is a multiple of ten.
+        await using var publisher = new MqttClient(Clients.Options(maxInflight: 40));
+        await publisher.ConnectAsync().WaitAsync(Timeout);
+
+        for (var round = 0; round < 2; round++)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                await publisher.PublishAsync(topic, Clients.Utf8($"{round}-{i}"));
+            }
+
+            await publisher.FlushAsync().WaitAsync(Timeout);
+        }
+
+        var payloads = await received.CountAsync(2 * count, Timeout);
+        Assert.Equal(2 * count, payloads.Distinct().Count());
+    }
+
     [Fact]
     public async Task Message_carries_topic_qos_and_exact_bytes()
     {

@@ -18,6 +18,8 @@ public sealed partial class TelemetryIngestService(
     TimeProvider time,
     ILogger<TelemetryIngestService> logger) : BackgroundService
 {
+    private const int LingerBelow = 32;
+    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(2);
     private static readonly TimeSpan RejectionLogInterval = TimeSpan.FromSeconds(10);
     private readonly long[] _lastRejectionLog = new long[RejectReasons.All.Count];
 
@@ -55,24 +57,42 @@ public sealed partial class TelemetryIngestService(
 
     private async Task ConsumeAsync(CancellationToken cancellationToken)
     {
-        await foreach (var message in mqtt.Messages.ReadAllAsync(cancellationToken))
+        var reader = mqtt.Messages;
+        while (await reader.WaitToReadAsync(cancellationToken))
         {
-            metrics.OnReceived();
-            var result = parser.Parse(message.Topic, message.Payload);
-            switch (result.Outcome)
+            var handled = 0;
+            while (reader.TryRead(out var message))
             {
-                case TelemetryOutcome.Accepted:
-                    await writer.EnqueueAsync(result.Fix, cancellationToken);
-                    break;
-                case TelemetryOutcome.Rejected:
-                    metrics.OnRejected(result.Reason);
-                    rejections.Add(message.Topic, result.Reason, result.Detail!, message.Payload);
-                    LogRejection(message.Topic, result.Reason, result.Detail!);
-                    break;
-                default:
-                    metrics.OnIgnored();
-                    break;
+                handled++;
+                await HandleAsync(message, cancellationToken);
             }
+
+            // Under load fixes arrive one at a time from the network thread, and waking for each costs more than
+            // handling it: when a wake-up found only a few, gather for a moment (at most Linger of added latency).
+            if (handled < LingerBelow)
+            {
+                await Task.Delay(Linger, time, cancellationToken);
+            }
+        }
+    }
+
+    private async ValueTask HandleAsync(MqttMessage message, CancellationToken cancellationToken)
+    {
+        metrics.OnReceived();
+        var result = parser.Parse(message.Topic, message.Payload);
+        switch (result.Outcome)
+        {
+            case TelemetryOutcome.Accepted:
+                await writer.EnqueueAsync(result.Fix, cancellationToken);
+                break;
+            case TelemetryOutcome.Rejected:
+                metrics.OnRejected(result.Reason);
+                rejections.Add(message.Topic, result.Reason, result.Detail!, message.Payload);
+                LogRejection(message.Topic, result.Reason, result.Detail!);
+                break;
+            default:
+                metrics.OnIgnored();
+                break;
         }
     }
 

@@ -31,27 +31,21 @@ public sealed class TelemetryTable(NpgsqlDataSource dataSource)
             FROM STDIN (FORMAT BINARY)
             """, cancellationToken))
         {
+            // Synchronous writes fill Npgsql's buffer without a state machine per field; it flushes to the socket
+            // when full, so the only blocking is the network write the async form would have awaited anyway.
             foreach (var fix in fixes)
             {
-                await copy.StartRowAsync(cancellationToken);
-                await copy.WriteAsync(fix.TruckId, NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(fix.Timestamp, NpgsqlDbType.TimestampTz, cancellationToken);
-                await copy.WriteAsync(fix.Latitude, NpgsqlDbType.Double, cancellationToken);
-                await copy.WriteAsync(fix.Longitude, NpgsqlDbType.Double, cancellationToken);
-                await WriteNullableAsync(copy, fix.SpeedMetersPerSecond, cancellationToken);
-                await WriteNullableAsync(copy, fix.HeadingDegrees, cancellationToken);
-                await WriteNullableAsync(copy, fix.AccuracyMeters, cancellationToken);
-                if (fix.Sequence is { } seq)
-                {
-                    await copy.WriteAsync(seq, NpgsqlDbType.Bigint, cancellationToken);
-                }
-                else
-                {
-                    await copy.WriteNullAsync(cancellationToken);
-                }
-
-                await copy.WriteAsync((short)fix.Source, NpgsqlDbType.Smallint, cancellationToken);
-                await copy.WriteAsync(fix.ReceivedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+                copy.StartRow();
+                copy.Write(fix.TruckId, NpgsqlDbType.Text);
+                copy.Write(fix.Timestamp, NpgsqlDbType.TimestampTz);
+                copy.Write(fix.Latitude, NpgsqlDbType.Double);
+                copy.Write(fix.Longitude, NpgsqlDbType.Double);
+                WriteNullable(copy, fix.SpeedMetersPerSecond, NpgsqlDbType.Real);
+                WriteNullable(copy, fix.HeadingDegrees, NpgsqlDbType.Real);
+                WriteNullable(copy, fix.AccuracyMeters, NpgsqlDbType.Real);
+                WriteNullable(copy, fix.Sequence, NpgsqlDbType.Bigint);
+                copy.Write((short)fix.Source, NpgsqlDbType.Smallint);
+                copy.Write(fix.ReceivedAt, NpgsqlDbType.TimestampTz);
             }
 
             await copy.CompleteAsync(cancellationToken);
@@ -106,15 +100,16 @@ public sealed class TelemetryTable(NpgsqlDataSource dataSource)
         }
     }
 
-    private static async Task WriteNullableAsync(NpgsqlBinaryImporter copy, float? value, CancellationToken cancellationToken)
+    private static void WriteNullable<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type)
+        where T : struct
     {
         if (value is { } v)
         {
-            await copy.WriteAsync(v, NpgsqlDbType.Real, cancellationToken);
+            copy.Write(v, type);
         }
         else
         {
-            await copy.WriteNullAsync(cancellationToken);
+            copy.WriteNull();
         }
     }
 }

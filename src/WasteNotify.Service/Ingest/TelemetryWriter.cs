@@ -13,6 +13,8 @@ namespace WasteNotify.Service.Ingest;
 /// </summary>
 public sealed partial class TelemetryWriter : BackgroundService
 {
+    private static readonly TimeSpan FillPollInterval = TimeSpan.FromMilliseconds(20);
+
     private readonly TelemetryTable _table;
     private readonly DatabaseMigrator _migrator;
     private readonly IngestMetrics _metrics;
@@ -144,42 +146,33 @@ public sealed partial class TelemetryWriter : BackgroundService
         _filling = new List<TelemetryFix>(_options.BatchSize);
     }
 
-    /// <summary>Waits for the next fix, the flush deadline of a partial batch, or the next retry; false when done.</summary>
+    /// <summary>
+    /// Waits for work: the first fix of a new batch, the flush deadline of a partial one, or the next retry.
+    /// With a batch partly filled it checks back every <see cref="FillPollInterval"/> instead of waking for each
+    /// fix, which at thousands of fixes a second costs more than the write itself. False when the queue is done.
+    /// </summary>
     private async Task<bool> WaitAsync(ChannelReader<TelemetryFix> reader, CancellationToken stoppingToken)
     {
-        var wait = Timeout.InfiniteTimeSpan;
-        if (_filling.Count > 0)
-        {
-            wait = _options.FlushInterval - _time.GetElapsedTime(_fillingSince);
-        }
-
-        if (_sealed.Count > 0)
-        {
-            var untilRetry = _time.GetElapsedTime(_time.GetTimestamp(), _retryAt);
-            wait = wait == Timeout.InfiniteTimeSpan || untilRetry < wait ? untilRetry : wait;
-        }
-
-        if (wait != Timeout.InfiniteTimeSpan && wait <= TimeSpan.Zero)
-        {
-            return true;
-        }
-
-        if (wait == Timeout.InfiniteTimeSpan)
+        if (_filling.Count == 0 && _sealed.Count == 0)
         {
             return await reader.WaitToReadAsync(stoppingToken);
         }
 
-        using var timeout = new CancellationTokenSource(wait, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
-        try
+        var wait = _filling.Count > 0 ? _options.FlushInterval - _time.GetElapsedTime(_fillingSince) : FillPollInterval;
+        if (_sealed.Count > 0)
         {
-            // A completed queue means the host is stopping: FlushOnStopAsync writes what is held.
-            return await reader.WaitToReadAsync(linked.Token);
+            // Backing off after a failed write; keep draining the queue meanwhile (to buffer, or count what overflows).
+            var untilRetry = _time.GetElapsedTime(_time.GetTimestamp(), _retryAt);
+            wait = untilRetry < wait ? untilRetry : wait;
         }
-        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+
+        wait = wait < FillPollInterval ? wait : FillPollInterval;
+        if (wait > TimeSpan.Zero)
         {
-            return true;
+            await Task.Delay(wait, _time, stoppingToken);
         }
+
+        return !reader.Completion.IsCompleted;
     }
 
     private async Task WriteOldestBatchAsync(CancellationToken cancellationToken)

@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text.Unicode;
+using WasteNotify.Mqtt;
+using WasteNotify.Testing;
+
+namespace WasteNotify.Benchmarks;
+
+/// <summary>One MQTT connection per truck, as real trackers have, each publishing its fixes at QoS 1.</summary>
+internal sealed class FleetPublisher : IAsyncDisposable
+{
+    private readonly MqttClient[] _trucks;
+
+    private FleetPublisher(MqttClient[] trucks) => _trucks = trucks;
+
+    public static async Task<FleetPublisher> ConnectAsync(int trucks)
+    {
+        var clients = Enumerable.Range(0, trucks).Select(i => new MqttClient(new MqttClientOptions
+        {
+            Host = TestEnvironment.MqttHost,
+            Port = TestEnvironment.MqttPort,
+            ClientId = $"bench-truck-{Guid.NewGuid():N}",
+            MaxInflight = 100,
+        })).ToArray();
+        await Task.WhenAll(clients.Select(c => c.ConnectAsync()));
+        return new FleetPublisher(clients);
+    }
+
+    /// <summary>Publishes <paramref name="perTruck"/> fixes from every truck, one second apart in event time, ending now.</summary>
+    public Task PublishAsync(string topicPrefix, int perTruck, string truckPrefix = "bench") => Task.WhenAll(_trucks.Select((client, t) => Task.Run(async () =>
+    {
+        var topic = $"{topicPrefix}/trucks/{truckPrefix}-{t:D4}/telemetry";
+        var start = DateTimeOffset.UtcNow.AddSeconds(-perTruck - 5);
+        var buffer = new byte[256];
+        for (var i = 0; i < perTruck; i++)
+        {
+            var ts = start.AddSeconds(i).UtcDateTime;
+            var lat = 48.80 + (t * 0.001) + (i * 1e-6);
+            Utf8.TryWrite(buffer, CultureInfo.InvariantCulture,
+                $"{{\"ts\":\"{ts:yyyy-MM-ddTHH:mm:ss.fffZ}\",\"lat\":{lat:F6},\"lon\":2.350000,\"speed\":{i % 14}.5,\"heading\":{i % 360},\"seq\":{i}}}",
+                out var written);
+            await client.PublishAsync(topic, buffer.AsMemory(0, written), MqttQos.AtLeastOnce);
+        }
+
+        await client.FlushAsync();
+    })));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _trucks)
+        {
+            await client.DisposeAsync();
+        }
+    }
+}
