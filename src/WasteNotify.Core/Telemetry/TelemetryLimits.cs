@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace WasteNotify.Core.Telemetry;
 
 /// <summary>What ingest accepts: topics, identities and plausibility limits. Bound from the <c>Ingest</c> section.</summary>
-public sealed class TelemetryLimits
+public sealed class TelemetryLimits : IValidatableObject
 {
     /// <summary>Our trackers publish on <c>{TopicPrefix}/trucks/{truckId}/telemetry</c>.</summary>
     [Required, RegularExpression("^[^#+/][^#+]*[^#+/]$|^[^#+/]$")]
@@ -28,4 +28,30 @@ public sealed class TelemetryLimits
     /// <summary>Faster than this (m/s) is a GPS glitch, not a garbage truck: 50 m/s is 180 km/h.</summary>
     [Range(1, 1000)]
     public double MaxSpeedMetersPerSecond { get; set; } = 50;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MaxFutureSkew < TimeSpan.Zero)
+        {
+            yield return new ValidationResult("MaxFutureSkew must not be negative", [nameof(MaxFutureSkew)]);
+        }
+
+        if (MaxAge <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("MaxAge must be positive", [nameof(MaxAge)]);
+        }
+
+        foreach (var (device, truck) in OwnTracksDevices)
+        {
+            if (device.Split('/') is not [{ Length: > 0 }, { Length: > 0 }])
+            {
+                yield return new ValidationResult($"OwnTracks device '{device}' must be 'user/device'", [nameof(OwnTracksDevices)]);
+            }
+
+            if (!TelemetryParser.IsValidTruckId(truck))
+            {
+                yield return new ValidationResult($"OwnTracks device '{device}' maps to an invalid truck id '{truck}'", [nameof(OwnTracksDevices)]);
+            }
+        }
+    }
 }

@@ -63,7 +63,7 @@ public sealed class TelemetryParser(TelemetryLimits limits, TimeProvider timePro
         if (rest.EndsWith(suffix, StringComparison.Ordinal))
         {
             var id = rest[..^suffix.Length];
-            if (id.Length is > 0 and <= MaxTruckIdLength && IsValidTruckId(id))
+            if (IsValidTruckId(id))
             {
                 truckId = id.ToString();
             }
@@ -78,8 +78,14 @@ public sealed class TelemetryParser(TelemetryLimits limits, TimeProvider timePro
         return truckId;
     }
 
-    private static bool IsValidTruckId(ReadOnlySpan<char> id)
+    /// <summary>1 to 64 ASCII letters, digits, '.', '_' or '-'.</summary>
+    public static bool IsValidTruckId(ReadOnlySpan<char> id)
     {
+        if (id.Length is 0 or > MaxTruckIdLength)
+        {
+            return false;
+        }
+
         foreach (var c in id)
         {
             if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
