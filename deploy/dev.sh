@@ -151,13 +151,12 @@ run_tests() {
   setup; up
   cd "$ROOT"
   local log="$STATE/test-output.log" rc=0
-  dotnet test WasteNotify.sln -c Release "$@" 2>&1 | tee "$log" || rc=$?
-  [ "${PIPESTATUS[0]}" -eq 0 ] || rc="${PIPESTATUS[0]}"
-  # One closing line for the whole suite, summed over the test assemblies.
-  sed 's/\x1b\[[0-9;]*m//g' "$log" | awk -F'[,:]' '/(Passed|Failed)! +- +Failed:/ {
-      for (i = 1; i <= NF; i++) { gsub(/ /, "", $i) }
-      for (i = 1; i < NF; i++) { if ($i == "Failed") f += $(i+1); if ($i == "Passed") p += $(i+1); if ($i == "Skipped") s += $(i+1) }
-    } END { printf "Tests: %d passed, %d failed, %d skipped\n", p, f, s }'
+  dotnet test WasteNotify.sln -c Release "$@" 2>&1 | tee "$log" || rc=$?   # pipefail: dotnet's status
+  # One closing line for the whole suite, summed over the test assemblies' "Failed!/Passed!  - Failed: N, ..." lines.
+  sed 's/\x1b\[[0-9;]*m//g' "$log" | { grep -E '^(Passed|Failed)! +- +Failed:' || true; } | sed -E 's/^(Passed|Failed)! +- +//' \
+    | awk -F', *' '{ for (i = 1; i <= NF; i++) { split($i, kv, ": *")
+                       if (kv[1] == "Failed") f += kv[2]; else if (kv[1] == "Passed") p += kv[2]; else if (kv[1] == "Skipped") s += kv[2] } }
+                   END { printf "Tests: %d passed, %d failed, %d skipped\n", p, f, s }'
   return "$rc"
 }
 

@@ -42,7 +42,8 @@ public static class Extensions
         // The writer is registered first so that it stops last, after ingest has handed it every fix.
         services.AddSingleton<TelemetryWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<TelemetryWriter>());
-        services.AddHostedService<TelemetryIngestService>();
+        services.AddSingleton<TelemetryIngestService>();
+        services.AddHostedService(sp => sp.GetRequiredService<TelemetryIngestService>());
 
         services.AddHealthChecks()
             .AddCheck<BrokerHealthCheck>("mqtt")

@@ -34,6 +34,13 @@ internal sealed class ServiceHost : IAsyncDisposable
 
     public string TelemetryTopic(string truckId) => $"{TopicPrefix}/trucks/{truckId}/telemetry";
 
+    /// <summary>The ingest counters, for assertion messages.</summary>
+    public string Counters()
+    {
+        var m = Metrics;
+        return $"received {m.Received}, stored {m.Stored}, duplicates {m.Duplicates}, rejected {m.RejectedTotal}, buffered {m.Buffered}, dropped {m.Dropped}, write failures {m.WriteFailures}, database up {m.DatabaseUp}";
+    }
+
     public static async Task<ServiceHost> StartAsync(string connectionString, int? mqttPort = null, IDictionary<string, string?>? settings = null)
     {
         var id = Guid.NewGuid().ToString("N")[..10];
@@ -67,6 +74,8 @@ internal sealed class ServiceHost : IAsyncDisposable
         var app = builder.Build();
         app.MapWasteNotify();
         await app.StartAsync();
+        // Fixes published before the broker acknowledged the subscriptions would reach nobody.
+        await app.Services.GetRequiredService<TelemetryIngestService>().Subscribed.WaitAsync(TimeSpan.FromSeconds(30));
         return new ServiceHost(app, topicPrefix, ownTracksPrefix);
     }
 

@@ -23,7 +23,12 @@ public sealed partial class TelemetryIngestService(
     private static readonly TimeSpan RejectionLogInterval = TimeSpan.FromSeconds(10);
     private readonly long[] _lastRejectionLog = new long[RejectReasons.All.Count];
 
+    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public IReadOnlyList<string> TopicFilters { get; } = [$"{limits.Value.TopicPrefix}/#", $"{limits.Value.OwnTracksPrefix}/#"];
+
+    /// <summary>Completes once the broker has acknowledged the telemetry subscriptions: fixes published before are not ours.</summary>
+    public Task Subscribed => _subscribed.Task;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -46,6 +51,7 @@ public sealed partial class TelemetryIngestService(
         {
             // The client keeps retrying on its own; subscriptions are renewed on every reconnect.
             await Task.WhenAll(TopicFilters.Select(f => mqtt.SubscribeAsync(f, MqttQos.AtLeastOnce, cancellationToken)).Append(mqtt.ConnectAsync(cancellationToken)));
+            _subscribed.TrySetResult();
             Log.Subscribed(logger, string.Join(", ", TopicFilters));
         }
         catch (MqttException ex)

@@ -1,16 +1,18 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using WasteNotify.Mqtt;
+using WasteNotify.Service.Ingest;
 
 namespace WasteNotify.Service.Web;
 
-/// <summary>Reports whether the MQTT connection is up.</summary>
-public sealed class BrokerHealthCheck(MqttClient mqtt) : IHealthCheck
+/// <summary>Reports whether the MQTT connection is up and the telemetry subscriptions are in place.</summary>
+public sealed class BrokerHealthCheck(MqttClient mqtt, TelemetryIngestService ingest) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(mqtt.IsConnected
-            ? HealthCheckResult.Healthy("connected")
-            : HealthCheckResult.Unhealthy("not connected; reconnecting"));
+        Task.FromResult(
+            !mqtt.IsConnected ? HealthCheckResult.Unhealthy("not connected; reconnecting")
+            : !ingest.Subscribed.IsCompletedSuccessfully ? HealthCheckResult.Unhealthy("connected; telemetry subscriptions not acknowledged yet")
+            : HealthCheckResult.Healthy("connected and subscribed"));
 }
 
 /// <summary>Reports whether PostgreSQL answers a trivial query within a couple of seconds.</summary>

@@ -28,7 +28,7 @@ public sealed class IngestOutageTests
         }
 
         await SendAsync(1_000);
-        Assert.True(await TestEnvironment.EventuallyAsync(() => host.Metrics.Stored >= 1_000, Timeout));
+        Assert.True(await TestEnvironment.EventuallyAsync(() => host.Metrics.Stored >= 1_000, Timeout), host.Counters());
 
         await cluster.StopAsync();
         await SendAsync(1_500);

@@ -165,6 +165,7 @@ public sealed class TelemetryIngestTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", body.RootElement.GetProperty("checks").GetProperty("mqtt").GetProperty("status").GetString());
+        Assert.Equal("connected and subscribed", body.RootElement.GetProperty("checks").GetProperty("mqtt").GetProperty("description").GetString());
         Assert.Equal("Healthy", body.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
     }
 
