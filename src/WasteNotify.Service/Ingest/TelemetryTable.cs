@@ -5,8 +5,8 @@ using WasteNotify.Core.Telemetry;
 namespace WasteNotify.Service.Ingest;
 
 /// <summary>
-/// Writes fixes with binary COPY into a per-transaction staging table, then moves them into the partitioned
-/// telemetry table, where the primary key turns a repeated (truck, timestamp) into a no-op.
+/// Writes fixes with binary COPY into the partitioned telemetry table, where the primary key makes a repeated
+/// (truck, timestamp) a duplicate that is stored once.
 /// </summary>
 public sealed class TelemetryTable(NpgsqlDataSource dataSource)
 {
@@ -19,6 +19,20 @@ public sealed class TelemetryTable(NpgsqlDataSource dataSource)
         await EnsurePartitionsAsync(connection, fixes, cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
 
+        // Repeats are rare (a tracker resending after a lost PUBACK), so COPY straight into the table first; a
+        // repeat aborts that COPY with a unique violation, and only then does the batch go through staging.
+        await tx.SaveAsync("direct", cancellationToken);
+        try
+        {
+            await CopyAsync(connection, "telemetry", fixes, cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            return fixes.Count;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            await tx.RollbackAsync("direct", cancellationToken);
+        }
+
         await using (var create = new NpgsqlCommand("""
             CREATE TEMP TABLE telemetry_staging (LIKE telemetry) ON COMMIT DROP
             """, connection, tx))
@@ -26,31 +40,7 @@ public sealed class TelemetryTable(NpgsqlDataSource dataSource)
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var copy = await connection.BeginBinaryImportAsync("""
-            COPY telemetry_staging (truck_id, ts, lat, lon, speed_mps, heading_deg, accuracy_m, seq, source, received_at)
-            FROM STDIN (FORMAT BINARY)
-            """, cancellationToken))
-        {
-            // Synchronous writes fill Npgsql's buffer without a state machine per field; it flushes to the socket
-            // when full, so the only blocking is the network write the async form would have awaited anyway.
-            foreach (var fix in fixes)
-            {
-                copy.StartRow();
-                copy.Write(fix.TruckId, NpgsqlDbType.Text);
-                copy.Write(fix.Timestamp, NpgsqlDbType.TimestampTz);
-                copy.Write(fix.Latitude, NpgsqlDbType.Double);
-                copy.Write(fix.Longitude, NpgsqlDbType.Double);
-                WriteNullable(copy, fix.SpeedMetersPerSecond, NpgsqlDbType.Real);
-                WriteNullable(copy, fix.HeadingDegrees, NpgsqlDbType.Real);
-                WriteNullable(copy, fix.AccuracyMeters, NpgsqlDbType.Real);
-                WriteNullable(copy, fix.Sequence, NpgsqlDbType.Bigint);
-                copy.Write((short)fix.Source, NpgsqlDbType.Smallint);
-                copy.Write(fix.ReceivedAt, NpgsqlDbType.TimestampTz);
-            }
-
-            await copy.CompleteAsync(cancellationToken);
-        }
-
+        await CopyAsync(connection, "telemetry_staging", fixes, cancellationToken);
         int inserted;
         await using (var move = new NpgsqlCommand("""
             INSERT INTO telemetry
@@ -63,6 +53,33 @@ public sealed class TelemetryTable(NpgsqlDataSource dataSource)
 
         await tx.CommitAsync(cancellationToken);
         return inserted;
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection connection, string table, IReadOnlyList<TelemetryFix> fixes, CancellationToken cancellationToken)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync($"""
+            COPY {table} (truck_id, ts, lat, lon, speed_mps, heading_deg, accuracy_m, seq, source, received_at)
+            FROM STDIN (FORMAT BINARY)
+            """, cancellationToken);
+
+        // Synchronous writes fill Npgsql's buffer without a state machine per field; it flushes to the socket
+        // when full, so the only blocking is the network write the async form would have awaited anyway.
+        foreach (var fix in fixes)
+        {
+            copy.StartRow();
+            copy.Write(fix.TruckId, NpgsqlDbType.Text);
+            copy.Write(fix.Timestamp, NpgsqlDbType.TimestampTz);
+            copy.Write(fix.Latitude, NpgsqlDbType.Double);
+            copy.Write(fix.Longitude, NpgsqlDbType.Double);
+            WriteNullable(copy, fix.SpeedMetersPerSecond, NpgsqlDbType.Real);
+            WriteNullable(copy, fix.HeadingDegrees, NpgsqlDbType.Real);
+            WriteNullable(copy, fix.AccuracyMeters, NpgsqlDbType.Real);
+            WriteNullable(copy, fix.Sequence, NpgsqlDbType.Bigint);
+            copy.Write((short)fix.Source, NpgsqlDbType.Smallint);
+            copy.Write(fix.ReceivedAt, NpgsqlDbType.TimestampTz);
+        }
+
+        await copy.CompleteAsync(cancellationToken);
     }
 
     /// <summary>Forgets which partitions exist, after one went missing under us.</summary>

@@ -132,7 +132,14 @@ public sealed class TelemetryIngestTests : IAsyncLifetime
         Assert.True(await TestEnvironment.EventuallyAsync(() => _host.Metrics.Stored + _host.Metrics.Duplicates >= 6, Timeout));
         Assert.Equal(4, _host.Metrics.Stored);
         Assert.Equal(2, _host.Metrics.Duplicates);
-        Assert.Equal([0L, 1L, 2L, 3L], (await _db.RowsAsync("SELECT seq FROM telemetry WHERE truck_id = 'truck-2' ORDER BY ts")).Select(r => (long)r[0]));
+
+        // A repeat of a fix stored by an earlier batch, beside a new one.
+        await tracker.PublishAsync(topic, FixJson.Native(t0.AddSeconds(2), seq: 2));
+        await tracker.PublishAsync(topic, FixJson.Native(t0.AddSeconds(4), seq: 4));
+        Assert.True(await TestEnvironment.EventuallyAsync(() => _host.Metrics.Stored + _host.Metrics.Duplicates >= 8, Timeout), _host.Counters());
+        Assert.Equal(5, _host.Metrics.Stored);
+        Assert.Equal(3, _host.Metrics.Duplicates);
+        Assert.Equal([0L, 1L, 2L, 3L, 4L], (await _db.RowsAsync("SELECT seq FROM telemetry WHERE truck_id = 'truck-2' ORDER BY ts")).Select(r => (long)r[0]));
     }
 
     [Fact]
