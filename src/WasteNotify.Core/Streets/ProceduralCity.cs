@@ -1,7 +1,7 @@
 namespace WasteNotify.Core.Streets;
 
 /// <summary>A generated city: its streets, the depot the trucks leave from and the landfill they unload at.</summary>
-public sealed record City(StreetNetwork Network, int DepotNode, int LandfillNode);
+public sealed record GeneratedCity(StreetNetwork Network, int DepotNode, int LandfillNode);
 
 /// <summary>
 /// A default city generated from a seed, so the demo and most tests need no map file: a jittered grid
@@ -10,7 +10,7 @@ public sealed record City(StreetNetwork Network, int DepotNode, int LandfillNode
 /// </summary>
 public static class ProceduralCity
 {
-    public static City Generate(int seed = 1, int columns = 24, int rows = 18, double blockMeters = 110, GeoPoint? origin = null)
+    public static GeneratedCity Generate(int seed = 1, int columns = 24, int rows = 18, double blockMeters = 110, GeoPoint? origin = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(columns, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 2);
@@ -47,7 +47,7 @@ public static class ProceduralCity
         var network = builder.Build();
         var depot = Nearest(network, builder.Position(grid[0, rows / 2]));
         var landfill = Nearest(network, builder.Position(grid[columns, rows / 2]));
-        return new City(network, depot, landfill);
+        return new GeneratedCity(network, depot, landfill);
     }
 
     private static void AddLine(StreetNetworkBuilder builder, Random random, bool boulevard, string name, int[] nodes)
