@@ -8,17 +8,26 @@ public static class SharedData
 {
     public static string? Root { get; } = Find();
 
+    /// <summary>The full path of a shared data file, or null when it is not beside this checkout.</summary>
+    public static string? PathOf(string relativePath)
+    {
+        var path = Root is null ? null : Path.Combine(Root, relativePath);
+        return path is not null && File.Exists(path) ? path : null;
+    }
+
+#if XUNIT
     /// <summary>The full path of a shared data file, or a skip of the calling test when it is absent.</summary>
     public static string Require(string relativePath)
     {
-        var path = Root is null ? null : Path.Combine(Root, relativePath);
-        if (path is null || !File.Exists(path))
+        var path = PathOf(relativePath);
+        if (path is null)
         {
             Assert.Skip($"needs ../shared/data/{relativePath}, which is not beside this checkout");
         }
 
         return path;
     }
+#endif
 
     private static string? Find()
     {
