@@ -7,9 +7,10 @@ namespace WasteNotify.Core.City;
 public sealed record PlannedRoute(IReadOnlyList<Building> Stops, IReadOnlyList<int> StopNodes, IReadOnlyList<GeoPoint> Path, double TimeSeconds, double LengthMeters);
 
 /// <summary>
-/// Splits buildings between trucks and orders each truck's stops on street travel times: a sweep around the
-/// depot gives each truck a compact sector of equal size, then nearest neighbour builds a tour that 2-opt
-/// improves. Times are asymmetric (one-way streets), which the 2-opt move accounts for.
+/// Splits buildings between trucks and orders each truck's stops on street travel times, route first and
+/// cluster second: one nearest-neighbour tour of every building, improved by 2-opt, is cut into consecutive
+/// parts of equal size (compact, because a good tour does not jump about), and each part, run from and back to
+/// the depot, is improved by 2-opt again. Times are asymmetric (one-way streets), which the 2-opt move accounts for.
 /// </summary>
 public sealed class RoutePlanner(StreetNetwork network, EdgeIndex index)
 {
@@ -21,23 +22,18 @@ public sealed class RoutePlanner(StreetNetwork network, EdgeIndex index)
         ArgumentOutOfRangeException.ThrowIfLessThan(trucks, 1);
         var stopNodes = buildings.Select(StopNode).ToArray();
         var matrix = TimeMatrix.Build(network, [depot, .. stopNodes]);
-        var depotPosition = network.Position(depot);
-
-        // Sweep: sectors of equal size by bearing from the depot.
-        var order = Enumerable.Range(0, buildings.Count)
-            .OrderBy(i => Math.Atan2(buildings[i].Position.Latitude - depotPosition.Latitude, buildings[i].Position.Longitude - depotPosition.Longitude))
-            .ToArray();
+        // Matrix index 0 is the depot; building i is matrix index i + 1.
+        var giant = TwoOpt(NearestNeighbour([.. Enumerable.Range(1, buildings.Count)], matrix), matrix);
         var routes = new List<PlannedRoute>();
         for (var t = 0; t < trucks; t++)
         {
-            var sector = order.Skip(t * buildings.Count / trucks).Take(((t + 1) * buildings.Count / trucks) - (t * buildings.Count / trucks)).ToList();
-            if (sector.Count == 0)
+            var (from, to) = (t * buildings.Count / trucks, (t + 1) * buildings.Count / trucks);
+            if (to == from)
             {
                 continue;
             }
 
-            // Matrix index 0 is the depot; building i is matrix index i + 1.
-            var tour = TwoOpt(NearestNeighbour(sector.Select(i => i + 1).ToList(), matrix), matrix);
+            var tour = TwoOpt(giant.GetRange(from, to - from), matrix);
             routes.Add(Materialise(depot, [.. tour.Select(m => m - 1)], buildings, stopNodes));
         }
 
@@ -90,16 +86,20 @@ public sealed class RoutePlanner(StreetNetwork network, EdgeIndex index)
         var n = t.Count;
         var forward = new double[n];
         var backward = new double[n];
-        for (var pass = 0; pass < MaxTwoOptPasses; pass++)
+        void Prefix()
         {
             for (var k = 1; k < n; k++)
             {
                 forward[k] = forward[k - 1] + matrix[t[k - 1], t[k]];
                 backward[k] = backward[k - 1] + matrix[t[k], t[k - 1]];
             }
+        }
 
+        Prefix();
+        for (var pass = 0; pass < MaxTwoOptPasses; pass++)
+        {
             var improved = false;
-            for (var i = 0; i < n - 3 && !improved; i++)
+            for (var i = 0; i < n - 3; i++)
             {
                 for (var j = i + 2; j < n - 1; j++)
                 {
@@ -108,8 +108,8 @@ public sealed class RoutePlanner(StreetNetwork network, EdgeIndex index)
                     if (after < before - 1e-6)
                     {
                         t.Reverse(i + 1, j - i);
+                        Prefix();
                         improved = true;
-                        break;
                     }
                 }
             }

@@ -11,6 +11,7 @@ public sealed class Router
     private readonly double[] _time;
     private readonly int[] _via;
     private readonly int[] _seen;
+    private readonly double[] _estimate;
     private readonly PriorityQueue<int, double> _queue = new();
     private int _generation;
 
@@ -21,6 +22,7 @@ public sealed class Router
         _time = new double[network.NodeCount];
         _via = new int[network.NodeCount];
         _seen = new int[network.NodeCount];
+        _estimate = new double[network.NodeCount];
     }
 
     /// <summary>Nodes settled by the last query: how much work the search did.</summary>
@@ -49,13 +51,12 @@ public sealed class Router
         var goal = target >= 0 ? _network.Position(target) : default;
         var speed = _network.MaxSpeedMetersPerSecond;
         _queue.Clear();
-        Reach(source, 0, -1, generation);
-        _queue.Enqueue(source, 0);
+        Reach(source, 0, -1, generation, useEstimate ? Estimate(source, goal, speed) : 0);
+        _queue.Enqueue(source, _estimate[source]);
         var settled = 0;
         while (_queue.TryDequeue(out var node, out var priority))
         {
-            var estimate = useEstimate ? GeoPoint.DistanceMeters(_network.Position(node), goal) / speed : 0;
-            if (priority > _time[node] + estimate + 1e-9)
+            if (priority > _time[node] + _estimate[node] + 1e-9)
             {
                 continue; // an outdated queue entry
             }
@@ -71,11 +72,13 @@ public sealed class Router
             {
                 var next = _network.EdgeTarget(e);
                 var time = _time[node] + _network.EdgeTime(e);
-                if (_seen[next] != generation || time < _time[next])
+                var firstReach = _seen[next] != generation;
+                if (firstReach || time < _time[next])
                 {
-                    Reach(next, time, e, generation);
-                    var h = useEstimate ? GeoPoint.DistanceMeters(_network.Position(next), goal) / speed : 0;
-                    _queue.Enqueue(next, time + h);
+                    // The estimate depends on the node only: computed once per node and query.
+                    var estimate = !firstReach ? _estimate[next] : useEstimate ? Estimate(next, goal, speed) : 0;
+                    Reach(next, time, e, generation, estimate);
+                    _queue.Enqueue(next, time + estimate);
                 }
             }
         }
@@ -84,11 +87,14 @@ public sealed class Router
         return target < 0 || _seen[target] != generation ? null : Trace(source, target);
     }
 
-    private void Reach(int node, double time, int via, int generation)
+    private double Estimate(int node, GeoPoint goal, double speed) => GeoPoint.DistanceMeters(_network.Position(node), goal) / speed;
+
+    private void Reach(int node, double time, int via, int generation, double estimate)
     {
         _seen[node] = generation;
         _time[node] = time;
         _via[node] = via;
+        _estimate[node] = estimate;
     }
 
     private StreetPath Trace(int source, int target)

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using WasteNotify.Core.City;
+using WasteNotify.Core.Streets;
+using WasteNotify.Core.Streets.Osm;
+using WasteNotify.Core.Streets.Routing;
+using WasteNotify.Testing;
+
+namespace WasteNotify.Benchmarks;
+
+/// <summary>
+/// The city model's costs on real data: importing Monaco's PBF, fastest-path queries per second on it, and
+/// planning 2,000 buildings (the real stop layout of Kim et al.'s 2,100-stop instance, mapped onto Monaco's
+/// streets) for 10 trucks, against one plain nearest-neighbour tour of the same buildings.
+/// </summary>
+internal static class CityBenchmark
+{
+    public static int Run()
+    {
+        var pbf = SharedData.PathOf("osm/monaco-latest.osm.pbf");
+        if (pbf is null)
+        {
+            Console.WriteLine("City benchmark skipped: it needs ../shared/data/osm/monaco-latest.osm.pbf beside this checkout.");
+            return 0;
+        }
+
+        Console.WriteLine($"City benchmark on Monaco ({new FileInfo(pbf).Length / 1024} KiB PBF), {Environment.ProcessorCount} cores");
+        StreetNetwork network = null!;
+        var imports = new List<double>();
+        for (var i = 0; i < 5; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            network = OsmStreets.Build(OsmData.Load(pbf));
+            imports.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        Console.WriteLine($"  import (read PBF + build network): {imports.Order().ElementAt(2):F0} ms median of 5 ({imports.Min():F0} best); {network.NodeCount:N0} nodes, {network.EdgeCount:N0} edges");
+
+        var router = new Router(network);
+        var random = new Random(1);
+        var pairs = Enumerable.Range(0, 5_000).Select(_ => (random.Next(network.NodeCount), random.Next(network.NodeCount))).ToArray();
+        foreach (var (name, search) in new (string, Func<int, int, StreetPath?>)[] { ("A*", router.AStar), ("Dijkstra", router.Dijkstra) })
+        {
+            var clock = Stopwatch.StartNew();
+            long settled = 0;
+            foreach (var (from, to) in pairs)
+            {
+                search(from, to);
+                settled += router.LastSettled;
+            }
+
+            Console.WriteLine($"  shortest paths, {name,-8}: {pairs.Length / clock.Elapsed.TotalSeconds,8:N0} queries/s on one core ({settled / pairs.Length:N0} nodes settled per query)");
+        }
+
+        var buildings = KimBuildings(network, 2_000);
+        var depotNode = Enumerable.Range(0, network.NodeCount).MinBy(n => GeoPoint.DistanceMeters(network.Position(n), new GeoPoint(43.7277, 7.4142))); // Fontvieille
+        var planner = new RoutePlanner(network, new EdgeIndex(network));
+        var plan = Stopwatch.StartNew();
+        var routes = planner.Plan(depotNode, buildings, trucks: 10);
+        var planSeconds = plan.Elapsed.TotalSeconds;
+        var greedy = planner.NearestNeighbourTour(depotNode, buildings);
+        var total = routes.Sum(r => r.LengthMeters);
+        Console.WriteLine($"  route generation, {buildings.Count:N0} buildings, 10 trucks: {planSeconds:F1} s (travel-time matrix included)");
+        Console.WriteLine($"  total route length {total / 1000:F1} km ({routes.Sum(r => r.TimeSeconds) / 3600:F1} h driving) vs one nearest-neighbour tour {greedy.LengthMeters / 1000:F1} km: ratio {total / greedy.LengthMeters:F2} (lower is better)");
+        var single = planner.Plan(depotNode, buildings, trucks: 1).Single();
+        Console.WriteLine($"  the same buildings as one truck's 2-opt tour: {single.LengthMeters / 1000:F1} km, ratio {single.LengthMeters / greedy.LengthMeters:F2} to nearest neighbour; the rest of the 10-truck figure is the trucks' trips to and from the depot");
+        return 0;
+    }
+
+    /// <summary>The real stop layout of the largest instance, scaled into the network's extent.</summary>
+    private static List<Building> KimBuildings(StreetNetwork network, int count)
+    {
+        var file = SharedData.PathOf("kim-waste-vrptw/2100_stop.txt")
+            ?? throw new InvalidOperationException("needs ../shared/data/kim-waste-vrptw/2100_stop.txt");
+        using var reader = File.OpenText(file);
+        var stops = KimInstance.Read(reader).Stops.Where(s => s.Type == KimStopType.Stop).Take(count).ToList();
+        var nodes = Enumerable.Range(0, network.NodeCount).Select(network.Position).ToList();
+        var (minLat, maxLat) = (nodes.Min(p => p.Latitude), nodes.Max(p => p.Latitude));
+        var (minLon, maxLon) = (nodes.Min(p => p.Longitude), nodes.Max(p => p.Longitude));
+        var (minX, maxX) = (stops.Min(s => s.XFeet), stops.Max(s => s.XFeet));
+        var (minY, maxY) = (stops.Min(s => s.YFeet), stops.Max(s => s.YFeet));
+        return [.. stops.Select(s => new Building($"kim-{s.Id}", $"stop {s.Id}",
+            new GeoPoint(minLat + ((s.YFeet - minY) / (maxY - minY) * (maxLat - minLat)), minLon + ((s.XFeet - minX) / (maxX - minX) * (maxLon - minLon))),
+            Bins: 1))];
+    }
+}
