@@ -1,9 +1,12 @@
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Authentication;
 using Npgsql;
 using WasteNotify.Core.Telemetry;
 using WasteNotify.Mqtt;
+using WasteNotify.Service.City;
 using WasteNotify.Service.Data;
 using WasteNotify.Service.Ingest;
+using WasteNotify.Service.Security;
 using WasteNotify.Service.Web;
 
 namespace WasteNotify.Service;
@@ -45,6 +48,22 @@ public static class Extensions
         services.AddSingleton<TelemetryIngestService>();
         services.AddHostedService(sp => sp.GetRequiredService<TelemetryIngestService>());
 
+        services.AddOptions<CityOptions>().BindConfiguration("City").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<CityMap>();
+        services.AddSingleton<RunScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<RunScheduler>());
+
+        services.AddSingleton<ApiKeys>();
+        services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        services.AddAuthorization(Policies.Add);
+        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "WasteNotify";
+            document.Info.Description = "Operator API. Every endpoint but /health needs an API key in the X-Api-Key header (wastenotify apikey create --role operator).";
+            return Task.CompletedTask;
+        }));
+
         services.AddHealthChecks()
             .AddCheck<BrokerHealthCheck>("mqtt")
             .AddCheck<DatabaseHealthCheck>("database");
@@ -55,7 +74,15 @@ public static class Extensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi().RequireAuthorization(Policies.Read);
         app.MapOperations();
+        app.MapCity();
+        app.MapBuildings();
+        app.MapTrucks();
+        app.MapRoutes();
+        app.MapRuns();
         return app;
     }
 }

@@ -1,9 +1,16 @@
 using WasteNotify.Service;
+using WasteNotify.Service.Security;
 
 // Rooted at the binaries, not the working directory: configuration reload watches the content root, and a
 // working directory such as the repository (where PostgreSQL's data folder lives) would be watched for nothing.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+if (args is ["apikey", ..])
+{
+    return await ApiKeyCommand.RunAsync(args, builder.Configuration, Console.Out, Console.Error, CancellationToken.None);
+}
+
 builder.AddWasteNotify();
 var app = builder.Build();
 app.MapWasteNotify();
 await app.RunAsync();
+return 0;

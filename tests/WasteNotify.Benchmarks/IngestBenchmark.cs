@@ -93,6 +93,9 @@ internal static class IngestBenchmark
                 throw new InvalidOperationException("The service did not become healthy");
             }
 
+            // /metrics needs a key: made the way an operator would, with the service's own CLI verb.
+            http.DefaultRequestHeaders.Add("X-Api-Key", await CreateKeyAsync(server + $";Database={database}"));
+
             await using var fleet = await FleetPublisher.ConnectAsync(trucks);
             var warmUp = WarmUpPerTruck * trucks;
             await fleet.PublishAsync(prefix, WarmUpPerTruck, truckPrefix: "warmup");
@@ -131,7 +134,7 @@ internal static class IngestBenchmark
         }
     }
 
-    private static Process StartService(string connectionString, string prefix, int port)
+    private static string ServiceDll()
     {
         var root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "WasteNotify.sln")))
@@ -140,7 +143,28 @@ internal static class IngestBenchmark
         }
 
         var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        var dll = Path.Combine(root, "src", "WasteNotify.Service", "bin", configuration, "net10.0", "WasteNotify.Service.dll");
+        return Path.Combine(root, "src", "WasteNotify.Service", "bin", configuration, "net10.0", "wastenotify.dll");
+    }
+
+    private static async Task<string> CreateKeyAsync(string connectionString)
+    {
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { ServiceDll(), "apikey", "create", "--role", "pilot", "--name", "ingest benchmark" })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["ConnectionStrings__WasteNotify"] = connectionString;
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not run wastenotify apikey create");
+        var key = (await process.StandardOutput.ReadToEndAsync()).Trim();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0 ? key : throw new InvalidOperationException("wastenotify apikey create failed: " + errors);
+    }
+
+    private static Process StartService(string connectionString, string prefix, int port)
+    {
+        var dll = ServiceDll();
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)! };
         info.ArgumentList.Add(dll);
         info.ArgumentList.Add("--urls");

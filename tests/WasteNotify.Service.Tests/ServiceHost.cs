@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using WasteNotify.Service.Ingest;
+using WasteNotify.Service.Security;
 using WasteNotify.Testing;
 
 namespace WasteNotify.Service.Tests;
@@ -24,7 +25,24 @@ internal sealed class ServiceHost : IAsyncDisposable
 
     public WebApplication App { get; }
 
+    /// <summary>A client without a key: for /health and for checking that the rest refuses it.</summary>
     public HttpClient Http { get; }
+
+    private readonly Dictionary<ApiRole, HttpClient> _clients = [];
+
+    /// <summary>A client sending a fresh key of the given role (created on first use: the database must be up).</summary>
+    public async Task<HttpClient> ClientAsync(ApiRole role = ApiRole.Admin)
+    {
+        if (!_clients.TryGetValue(role, out var client))
+        {
+            var key = await App.Services.GetRequiredService<ApiKeys>().CreateAsync(role, $"test {role}", CancellationToken.None);
+            client = new HttpClient { BaseAddress = Http.BaseAddress, Timeout = Http.Timeout };
+            client.DefaultRequestHeaders.Add("X-Api-Key", key);
+            _clients[role] = client;
+        }
+
+        return client;
+    }
 
     public string TopicPrefix { get; }
 
@@ -74,6 +92,15 @@ internal sealed class ServiceHost : IAsyncDisposable
         var app = builder.Build();
         app.MapWasteNotify();
         await app.StartAsync();
+        // The schema first when the database is up (API keys live there); a test that starts it down waits itself.
+        try
+        {
+            await app.Services.GetRequiredService<WasteNotify.Service.Data.DatabaseMigrator>().EnsureAsync(CancellationToken.None);
+        }
+        catch (Npgsql.NpgsqlException)
+        {
+        }
+
         // Fixes published before the broker acknowledged the subscriptions would reach nobody.
         await app.Services.GetRequiredService<TelemetryIngestService>().Subscribed.WaitAsync(TimeSpan.FromSeconds(30));
         return new ServiceHost(app, topicPrefix, ownTracksPrefix);
@@ -82,6 +109,11 @@ internal sealed class ServiceHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        foreach (var client in _clients.Values)
+        {
+            client.Dispose();
+        }
+
         await App.StopAsync();
         await App.DisposeAsync();
     }

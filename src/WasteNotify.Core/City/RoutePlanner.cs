@@ -51,12 +51,9 @@ public sealed class RoutePlanner(StreetNetwork network, EdgeIndex index)
     }
 
     /// <summary>The street node a building is served from: the nearer end of its nearest street edge.</summary>
-    public int StopNode(Building building)
-    {
-        var snap = index.Nearest(building.Position, maxMeters: 2_000)
+    public int StopNode(Building building) =>
+        index.NearestNode(building.Position, maxMeters: 2_000)
             ?? throw new ArgumentException($"building {building.Id} is more than 2 km from any street", nameof(building));
-        return snap.OffsetMeters < network.EdgeLength(snap.Edge) / 2 ? network.EdgeSource(snap.Edge) : network.EdgeTarget(snap.Edge);
-    }
 
     private static List<int> NearestNeighbour(List<int> stops, TimeMatrix matrix)
     {

@@ -84,6 +84,12 @@ public sealed class EdgeIndex
         return best;
     }
 
+    /// <summary>The nearer end of the nearest edge within <paramref name="maxMeters"/>, or null.</summary>
+    public int? NearestNode(GeoPoint point, double maxMeters = 1_000) =>
+        Nearest(point, maxMeters) is { } snap
+            ? snap.OffsetMeters < _network.EdgeLength(snap.Edge) / 2 ? _network.EdgeSource(snap.Edge) : _network.EdgeTarget(snap.Edge)
+            : null;
+
     private Snap Project(int edge, double px, double py)
     {
         var (ax, ay) = Local(_network.Position(_network.EdgeSource(edge)));

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using WasteNotify.Core.Telemetry;
 using WasteNotify.Service.Ingest;
+using WasteNotify.Service.Security;
 
 namespace WasteNotify.Service.Web;
 
@@ -14,8 +15,9 @@ public static class OperationsEndpoints
     public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder app)
     {
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
-        app.MapGet("/metrics", (IngestMetrics metrics) => Results.Text(Prometheus(metrics), "text/plain; version=0.0.4", Encoding.UTF8));
-        app.MapGet("/api/ingest/rejections", GetRejections);
+        app.MapGet("/metrics", (IngestMetrics metrics) => Results.Text(Prometheus(metrics), "text/plain; version=0.0.4", Encoding.UTF8))
+            .RequireAuthorization(Policies.Read);
+        app.MapGet("/api/ingest/rejections", GetRejections).RequireAuthorization(Policies.Write).WithTags("Ingest");
         return app;
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using WasteNotify.Core.Telemetry;
+using WasteNotify.Service.Security;
 using WasteNotify.Testing;
 
 namespace WasteNotify.Service.Tests.Ingest;
@@ -109,11 +110,12 @@ public sealed class TelemetryIngestTests : IAsyncLifetime
         Assert.Equal(bad.Length * 2, metrics["wastenotify_telemetry_received_total"]);
         Assert.Equal(bad.Length, metrics["wastenotify_telemetry_stored_total"]);
 
-        using var sample = JsonDocument.Parse(await _host.Http.GetStringAsync("/api/ingest/rejections?reason=malformed_json"));
+        var operatorClient = await _host.ClientAsync(ApiRole.Operator);
+        using var sample = JsonDocument.Parse(await operatorClient.GetStringAsync("/api/ingest/rejections?reason=malformed_json"));
         var entry = Assert.Single(sample.RootElement.EnumerateArray());
         Assert.Equal("{\"ts\":\"oops\"", entry.GetProperty("payload").GetString());
         Assert.Equal(topic, entry.GetProperty("topic").GetString());
-        using var all = JsonDocument.Parse(await _host.Http.GetStringAsync("/api/ingest/rejections"));
+        using var all = JsonDocument.Parse(await operatorClient.GetStringAsync("/api/ingest/rejections"));
         Assert.Equal(bad.Length, all.RootElement.GetArrayLength());
     }
 
@@ -179,7 +181,7 @@ public sealed class TelemetryIngestTests : IAsyncLifetime
     [Fact]
     public async Task Asking_for_an_unknown_rejection_reason_is_a_problem_naming_the_field()
     {
-        using var response = await _host.Http.GetAsync("/api/ingest/rejections?reason=bogus");
+        using var response = await (await _host.ClientAsync()).GetAsync("/api/ingest/rejections?reason=bogus");
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -189,7 +191,7 @@ public sealed class TelemetryIngestTests : IAsyncLifetime
 
     private async Task<Dictionary<string, long>> ReadMetricsAsync()
     {
-        var text = await _host.Http.GetStringAsync("/metrics");
+        var text = await (await _host.ClientAsync(ApiRole.Pilot)).GetStringAsync("/metrics");
         return text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Where(l => !l.StartsWith('#'))
             .Select(l => l.Split(' '))

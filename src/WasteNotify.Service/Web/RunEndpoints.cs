@@ -1,0 +1,52 @@
+using Npgsql;
+using WasteNotify.Service.City;
+using WasteNotify.Service.Security;
+
+namespace WasteNotify.Service.Web;
+
+public sealed record CreateRunsInput(DateOnly? Date);
+
+public sealed record RunView(long Id, string RouteId, DateOnly ServiceDate, string? TruckId, DateTimeOffset PlannedStart, string Status);
+
+/// <summary>/api/runs: the day's route runs, created from the weekly schedules (also by the hourly job).</summary>
+public static class RunEndpoints
+{
+    public static IEndpointRouteBuilder MapRuns(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/runs").WithTags("Runs");
+        group.MapGet("/", ListAsync).RequireAuthorization(Policies.Read);
+        group.MapPost("/", async (CreateRunsInput input, RunScheduler scheduler, NpgsqlDataSource db, CancellationToken ct) =>
+        {
+            if (input.Date is not { } date)
+            {
+                return Problems.Invalid("date", "is required (YYYY-MM-DD)");
+            }
+
+            var created = await scheduler.CreateRunsAsync(date, ct);
+            return Results.Ok(new { created, runs = await ReadAsync(db, date, ct) });
+        }).RequireAuthorization(Policies.Write);
+        return app;
+    }
+
+    private static async Task<IResult> ListAsync(string? date, NpgsqlDataSource db, CancellationToken ct) =>
+        date is null ? Problems.Invalid("date", "is required (YYYY-MM-DD)")
+        : DateOnly.TryParseExact(date, "yyyy-MM-dd", out var day) ? Results.Ok(await ReadAsync(db, day, ct))
+        : Problems.Invalid("date", $"'{date}' is not a date YYYY-MM-DD");
+
+    private static async Task<List<RunView>> ReadAsync(NpgsqlDataSource db, DateOnly date, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT id, route_id, service_date, truck_id, planned_start, status FROM route_runs WHERE service_date = @date ORDER BY planned_start, route_id
+            """);
+        cmd.Parameters.AddWithValue("date", date);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<RunView>();
+        while (await reader.ReadAsync(ct))
+        {
+            list.Add(new RunView(reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<DateOnly>(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5)));
+        }
+
+        return list;
+    }
+}

@@ -1,0 +1,98 @@
+using Npgsql;
+using WasteNotify.Core.Telemetry;
+using WasteNotify.Service.Security;
+
+namespace WasteNotify.Service.Web;
+
+public sealed record TruckInput(string? Name, string? OwnTracksDevice, double? DepotLat, double? DepotLon);
+
+public sealed record TruckView(string Id, string Name, string? OwnTracksDevice, double DepotLat, double DepotLon);
+
+/// <summary>/api/trucks. A truck's id is the one its tracker publishes under (<c>wastenotify/trucks/{id}/telemetry</c>).</summary>
+public static class TruckEndpoints
+{
+    public static IEndpointRouteBuilder MapTrucks(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/trucks").WithTags("Trucks");
+        group.MapGet("/", async (NpgsqlDataSource db, CancellationToken ct) => Results.Ok(await ReadAsync(db, null, ct))).RequireAuthorization(Policies.Read);
+        group.MapGet("/{id}", async (string id, NpgsqlDataSource db, CancellationToken ct) =>
+            (await ReadAsync(db, id, ct)).FirstOrDefault() is { } truck ? Results.Ok(truck) : Results.NotFound()).RequireAuthorization(Policies.Read);
+        group.MapPut("/{id}", PutAsync).RequireAuthorization(Policies.Write);
+        group.MapDelete("/{id}", async (string id, NpgsqlDataSource db, CancellationToken ct) =>
+        {
+            await using var cmd = db.CreateCommand("DELETE FROM trucks WHERE id = @id");
+            cmd.Parameters.AddWithValue("id", id);
+            return await cmd.ExecuteNonQueryAsync(ct) == 1 ? Results.NoContent() : Results.NotFound();
+        }).RequireAuthorization(Policies.Write);
+        return app;
+    }
+
+    private static async Task<IResult> PutAsync(string id, TruckInput input, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!TelemetryParser.IsValidTruckId(id))
+        {
+            errors["id"] = ["must be 1 to 64 letters, digits, '.', '_' or '-' (it is part of the telemetry topic)"];
+        }
+
+        if (string.IsNullOrWhiteSpace(input.Name))
+        {
+            errors["name"] = ["is required"];
+        }
+
+        if (input.OwnTracksDevice is { } device && device.Split('/') is not [{ Length: > 0 }, { Length: > 0 }])
+        {
+            errors["ownTracksDevice"] = ["must be 'user/device'"];
+        }
+
+        if (input.DepotLat is not (>= -90 and <= 90))
+        {
+            errors["depotLat"] = ["is required, from -90 to 90"];
+        }
+
+        if (input.DepotLon is not (>= -180 and <= 180))
+        {
+            errors["depotLon"] = ["is required, from -180 to 180"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        await using var cmd = db.CreateCommand("""
+            INSERT INTO trucks (id, name, owntracks_device, depot_lat, depot_lon) VALUES (@id, @name, @device, @lat, @lon)
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name, owntracks_device = excluded.owntracks_device,
+                depot_lat = excluded.depot_lat, depot_lon = excluded.depot_lon
+            """);
+        cmd.Parameters.AddWithValue("id", id);
+        cmd.Parameters.AddWithValue("name", input.Name!.Trim());
+        cmd.Parameters.AddWithValue("device", (object?)input.OwnTracksDevice ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("lat", input.DepotLat!.Value);
+        cmd.Parameters.AddWithValue("lon", input.DepotLon!.Value);
+        try
+        {
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return Problems.Invalid("ownTracksDevice", $"'{input.OwnTracksDevice}' already belongs to another truck");
+        }
+
+        return Results.Ok((await ReadAsync(db, id, ct)).Single());
+    }
+
+    internal static async Task<List<TruckView>> ReadAsync(NpgsqlDataSource db, string? id, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT id, name, owntracks_device, depot_lat, depot_lon FROM trucks WHERE @id IS NULL OR id = @id ORDER BY id");
+        cmd.Parameters.Add(new NpgsqlParameter<string?>("id", NpgsqlTypes.NpgsqlDbType.Text) { TypedValue = id });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<TruckView>();
+        while (await reader.ReadAsync(ct))
+        {
+            list.Add(new TruckView(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetDouble(3), reader.GetDouble(4)));
+        }
+
+        return list;
+    }
+}
