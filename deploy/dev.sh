@@ -164,9 +164,12 @@ demo() {
   setup; up
   cd "$ROOT"
   dotnet build src/WasteNotify.Service -c Release -v q -nologo >/dev/null
-  echo "WasteNotify is starting on $HTTP_URL  (health: $HTTP_URL/health, metrics: $HTTP_URL/metrics). Ctrl-C stops it."
   export ConnectionStrings__WasteNotify="$WASTENOTIFY_PG;Database=wastenotify"
   export Mqtt__Host=127.0.0.1 Mqtt__Port="$MQTT_PORT"
+  local key
+  key="$(dotnet run --project src/WasteNotify.Service -c Release --no-build -- apikey create --role admin --name demo 2>/dev/null)"
+  echo "WasteNotify is starting on $HTTP_URL  (health: $HTTP_URL/health; API: $HTTP_URL/openapi/v1.json). Ctrl-C stops it."
+  echo "Admin API key for this demo (send it as the X-Api-Key header): $key"
   exec dotnet run --project src/WasteNotify.Service -c Release --no-build -- --urls "$HTTP_URL"
 }
 
