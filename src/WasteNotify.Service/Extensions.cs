@@ -37,7 +37,10 @@ public static class Extensions
 
         services.AddOptions<TelemetryLimits>().BindConfiguration("Ingest").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<IngestOptions>().BindConfiguration("Ingest:Storage").ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton(sp => new TelemetryParser(sp.GetRequiredService<IOptions<TelemetryLimits>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<OwnTracksDirectory>();
+        services.AddHostedService(sp => sp.GetRequiredService<OwnTracksDirectory>());
+        services.AddSingleton(sp => new TelemetryParser(sp.GetRequiredService<IOptions<TelemetryLimits>>().Value, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<OwnTracksDirectory>().TruckOf));
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<RejectionSample>();
         services.AddSingleton<TelemetryTable>();

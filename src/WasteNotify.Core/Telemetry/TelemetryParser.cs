@@ -6,9 +6,10 @@ namespace WasteNotify.Core.Telemetry;
 
 /// <summary>
 /// Turns one MQTT message into a validated fix or a reason for refusing it. Thread-safe; allocation-light on
-/// the accepted path (one truck-id string per topic, cached).
+/// the accepted path (one truck-id string per topic, cached). OwnTracks devices map to trucks through the
+/// configuration, then through <paramref name="deviceLookup"/> (the truck registry) when given.
 /// </summary>
-public sealed class TelemetryParser(TelemetryLimits limits, TimeProvider timeProvider)
+public sealed class TelemetryParser(TelemetryLimits limits, TimeProvider timeProvider, Func<string, string?>? deviceLookup = null)
 {
     private const int MaxTruckIdLength = 64;
     private const int MaxCachedTopics = 100_000;
@@ -42,9 +43,10 @@ public sealed class TelemetryParser(TelemetryLimits limits, TimeProvider timePro
                 return TelemetryParseResult.Ignore("OwnTracks sub-topic without a location");
             }
 
-            return limits.OwnTracksDevices.TryGetValue(device.ToString(), out var truck)
-                ? ParseOwnTracks(truck, payload)
-                : TelemetryParseResult.Reject(RejectReason.UnknownDevice, $"OwnTracks device '{device}' is not mapped to a truck (Ingest:OwnTracksDevices)");
+            var name = device.ToString();
+            return (limits.OwnTracksDevices.TryGetValue(name, out var truck) ? truck : deviceLookup?.Invoke(name)) is { } mapped
+                ? ParseOwnTracks(mapped, payload)
+                : TelemetryParseResult.Reject(RejectReason.UnknownDevice, $"OwnTracks device '{device}' is not mapped to a truck (a truck's ownTracksDevice, or Ingest:OwnTracksDevices)");
         }
 
         return TelemetryParseResult.Reject(RejectReason.UnknownTopic, $"not a telemetry topic: expected {_nativePrefix}{{truckId}}/telemetry or {_ownTracksPrefix}{{user}}/{{device}}");

@@ -1,5 +1,6 @@
 using Npgsql;
 using WasteNotify.Core.Telemetry;
+using WasteNotify.Service.Ingest;
 using WasteNotify.Service.Security;
 
 namespace WasteNotify.Service.Web;
@@ -18,16 +19,18 @@ public static class TruckEndpoints
         group.MapGet("/{id}", async (string id, NpgsqlDataSource db, CancellationToken ct) =>
             (await ReadAsync(db, id, ct)).FirstOrDefault() is { } truck ? Results.Ok(truck) : Results.NotFound()).RequireAuthorization(Policies.Read);
         group.MapPut("/{id}", PutAsync).RequireAuthorization(Policies.Write);
-        group.MapDelete("/{id}", async (string id, NpgsqlDataSource db, CancellationToken ct) =>
+        group.MapDelete("/{id}", async (string id, NpgsqlDataSource db, OwnTracksDirectory devices, CancellationToken ct) =>
         {
             await using var cmd = db.CreateCommand("DELETE FROM trucks WHERE id = @id");
             cmd.Parameters.AddWithValue("id", id);
-            return await cmd.ExecuteNonQueryAsync(ct) == 1 ? Results.NoContent() : Results.NotFound();
+            var deleted = await cmd.ExecuteNonQueryAsync(ct) == 1;
+            await devices.ReloadAsync(ct);
+            return deleted ? Results.NoContent() : Results.NotFound();
         }).RequireAuthorization(Policies.Write);
         return app;
     }
 
-    private static async Task<IResult> PutAsync(string id, TruckInput input, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<IResult> PutAsync(string id, TruckInput input, NpgsqlDataSource db, OwnTracksDirectory devices, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (!TelemetryParser.IsValidTruckId(id))
@@ -79,6 +82,7 @@ public static class TruckEndpoints
             return Problems.Invalid("ownTracksDevice", $"'{input.OwnTracksDevice}' already belongs to another truck");
         }
 
+        await devices.ReloadAsync(ct);
         return Results.Ok((await ReadAsync(db, id, ct)).Single());
     }
 

@@ -174,6 +174,17 @@ public sealed class TelemetryParserTests
     }
 
     [Fact]
+    public void Owntracks_devices_map_through_configuration_first_then_the_truck_registry()
+    {
+        var registry = new Dictionary<string, string> { ["driver7/phone"] = "from-registry", ["marie/pixel"] = "truck-9" };
+        var parser = new TelemetryParser(new TelemetryLimits { OwnTracksDevices = { ["driver7/phone"] = "truck-7" } }, new ManualClock(Now), registry.GetValueOrDefault);
+
+        Assert.Equal("truck-7", parser.Parse("owntracks/driver7/phone", Encoding.UTF8.GetBytes(OwnTracks())).Fix.TruckId);
+        Assert.Equal("truck-9", parser.Parse("owntracks/marie/pixel", Encoding.UTF8.GetBytes(OwnTracks())).Fix.TruckId);
+        Assert.Equal(RejectReason.UnknownDevice, parser.Parse("owntracks/nobody/phone", Encoding.UTF8.GetBytes(OwnTracks())).Reason);
+    }
+
+    [Fact]
     public void Limits_are_configurable()
     {
         var fast = Native(speed: "60");

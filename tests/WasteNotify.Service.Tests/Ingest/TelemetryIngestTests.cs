@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using WasteNotify.Core.Telemetry;
 using WasteNotify.Service.Security;
@@ -67,6 +68,20 @@ public sealed class TelemetryIngestTests : IAsyncLifetime
         Assert.Equal(270f, (float)row[3]);
         Assert.Equal(8f, (float)row[4]);
         Assert.Equal((short)TelemetrySource.OwnTracks, (short)row[5]);
+    }
+
+    [Fact]
+    public async Task An_owntracks_device_registered_on_a_truck_through_the_api_lands_as_that_truck()
+    {
+        var client = await _host.ClientAsync(ApiRole.Operator);
+        (await client.PutAsJsonAsync("/api/trucks/truck-9", new { name = "Nine", ownTracksDevice = "marie/pixel", depotLat = 48.84, depotLon = 2.33 })).EnsureSuccessStatusCode();
+        var ts = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 2);
+
+        await ChildProcess.RunAsync("mosquitto_pub", ["-h", TestEnvironment.MqttHost, "-p", TestEnvironment.MqttPort.ToString(CultureInfo.InvariantCulture),
+            "-q", "1", "-t", $"{_host.OwnTracksPrefix}/marie/pixel", "-m", FixJson.OwnTracks(ts)]);
+
+        Assert.True(await RowsReachAsync(1), _host.Counters());
+        Assert.Equal("truck-9", Assert.Single(await _db.RowsAsync("SELECT truck_id FROM telemetry"))[0]);
     }
 
     [Fact]
