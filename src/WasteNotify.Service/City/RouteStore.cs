@@ -28,7 +28,7 @@ public static class RouteStore
             await insert.ExecuteNonQueryAsync(ct);
         }
 
-        var batch = new NpgsqlBatch(connection, tx);
+        await using var batch = new NpgsqlBatch(connection, tx);
         for (var i = 0; i < route.Stops.Count; i++)
         {
             var cmd = new NpgsqlBatchCommand("INSERT INTO route_stops (route_id, sequence, building_id) VALUES ($1, $2, $3)");
@@ -42,8 +42,6 @@ public static class RouteStore
         {
             await batch.ExecuteNonQueryAsync(ct);
         }
-
-        await batch.DisposeAsync();
     }
 
     public static async Task<List<CollectionRoute>> ReadAsync(NpgsqlDataSource db, string? id, CancellationToken ct)

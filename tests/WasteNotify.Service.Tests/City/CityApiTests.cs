@@ -182,9 +182,10 @@ public sealed class CityApiTests : IAsyncLifetime
             monday = monday.AddDays(1);
         }
 
+        // The hourly job may already have made tomorrow's runs: what matters is that they exist, once each.
         using var runs = await client.PostAsJsonAsync("/api/runs", new { date = monday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
         using var body = JsonDocument.Parse(await runs.Content.ReadAsStringAsync());
-        Assert.Equal(2, body.RootElement.GetProperty("created").GetInt32());
+        Assert.Equal(["route-t1", "route-t2"], body.RootElement.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("routeId").GetString()).Order());
         var paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
         Assert.All(body.RootElement.GetProperty("runs").EnumerateArray(), run =>
             Assert.Equal(new TimeOnly(6, 30), TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(run.GetProperty("plannedStart").GetDateTimeOffset(), paris).DateTime)));
