@@ -5,7 +5,7 @@
 #   down    stop them
 #   status  say what runs where
 #   test    setup + up + the whole test suite
-#   demo    setup + up + the service (and the simulated fleet once it exists); prints the address
+#   demo    setup + up + the service and a live simulated fleet; prints the address and an API key
 #   bench   setup + up + a benchmark (deploy/dev.sh bench ingest)
 set -euo pipefail
 
@@ -164,13 +164,24 @@ demo() {
   setup; up
   cd "$ROOT"
   dotnet build src/WasteNotify.Service -c Release -v q -nologo >/dev/null
+  dotnet build simulators/WasteNotify.FleetSimulator -c Release -v q -nologo >/dev/null
   export ConnectionStrings__WasteNotify="$WASTENOTIFY_PG;Database=wastenotify"
   export Mqtt__Host=127.0.0.1 Mqtt__Port="$MQTT_PORT"
-  local key
+  local key service fleet
   key="$(dotnet run --project src/WasteNotify.Service -c Release --no-build -- apikey create --role admin --name demo 2>/dev/null)"
-  echo "WasteNotify is starting on $HTTP_URL  (health: $HTTP_URL/health; API: $HTTP_URL/openapi/v1.json). Ctrl-C stops it."
-  echo "Admin API key for this demo (send it as the X-Api-Key header): $key"
-  exec dotnet run --project src/WasteNotify.Service -c Release --no-build -- --urls "$HTTP_URL"
+  dotnet run --project src/WasteNotify.Service -c Release --no-build -- --urls "$HTTP_URL" &
+  service=$!
+  trap 'kill "$service" "${fleet:-}" 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
+  for _ in $(seq 1 60); do port_open "${HTTP_URL##*:}" && break; sleep 0.5; done
+  # A live fleet of 4 trucks on the default city, 10 times faster than real time; ground truth in .local/sim.
+  dotnet run --project simulators/WasteNotify.FleetSimulator -c Release --no-build -- \
+    live --trucks 4 --speed 10 --port "$MQTT_PORT" --truth "$STATE/sim/truth" &
+  fleet=$!
+  echo "WasteNotify is running on $HTTP_URL with a simulated fleet of 4 trucks (x10). Ctrl-C stops both."
+  echo "  health:  $HTTP_URL/health     API: $HTTP_URL/openapi/v1.json"
+  echo "  admin API key for this demo (X-Api-Key header): $key"
+  echo "  live counters: curl -H 'X-Api-Key: $key' $HTTP_URL/metrics"
+  wait "$service"
 }
 
 case "${1:-}" in

@@ -1,0 +1,41 @@
+using WasteNotify.Core.City;
+using WasteNotify.Core.Simulation;
+using WasteNotify.Core.Streets;
+
+namespace WasteNotify.FleetSimulator;
+
+/// <summary>The city, its buildings and each truck's route, all from a seed: the same seed, the same fleet.</summary>
+internal sealed record FleetPlan(GeneratedCity City, IReadOnlyList<Building> Buildings, IReadOnlyList<(string TruckId, IReadOnlyList<RouteStop> Stops)> Routes)
+{
+    public static FleetPlan Create(int citySeed, int trucks, int buildingsPerTruck, int seed)
+    {
+        var city = ProceduralCity.Generate(citySeed);
+        var random = new Random(seed);
+        var network = city.Network;
+        var buildings = Enumerable.Range(1, trucks * buildingsPerTruck).Select(i =>
+        {
+            var p = network.Position(random.Next(network.NodeCount));
+            return new Building($"sim-b{i}", $"{i} simulated street", new GeoPoint(p.Latitude + ((random.NextDouble() - 0.5) * 0.0004), p.Longitude + ((random.NextDouble() - 0.5) * 0.0004)),
+                1 + (int)Math.Min(9, -Math.Log(1 - random.NextDouble()) * 1.5));
+        }).ToList();
+        var planned = new RoutePlanner(network, new EdgeIndex(network)).Plan(city.DepotNode, buildings, trucks);
+        var routes = planned.Select((r, t) => ($"sim-{t + 1:D3}", (IReadOnlyList<RouteStop>)[.. r.Stops.Select((b, i) => new RouteStop(b.Id, r.StopNodes[i], b.Bins))])).ToList();
+        return new FleetPlan(city, buildings, routes);
+    }
+
+    /// <summary>Each truck's day on a date: its ground truth and what its tracker sends.</summary>
+    public IEnumerable<(TruckDayTrace Trace, List<EmittedFix> Fixes)> SimulateDay(DateOnly date, TimeOnly start, TimeZoneInfo zone, SimulationOptions options, GpsOptions gps, int seed)
+    {
+        var simulator = new TruckDaySimulator(City.Network, options);
+        var local = date.ToDateTime(start);
+        var plannedStart = new DateTimeOffset(local, zone.GetUtcOffset(local));
+        for (var t = 0; t < Routes.Count; t++)
+        {
+            var (truck, stops) = Routes[t];
+            // Not HashCode.Combine: it is randomised per process, and a seed must give the same day in every run.
+            var daySeed = unchecked((seed * 1_000_003) + (date.DayNumber * 1_009) + t);
+            var trace = simulator.Run(truck, stops, City.DepotNode, City.LandfillNode, plannedStart, zone, daySeed);
+            yield return (trace, GpsModel.Emit(trace, gps, daySeed + 1));
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using WasteNotify.FleetSimulator;
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+try
+{
+    return await Simulator.RunAsync(args, Console.Out, TimeProvider.System, cancel.Token);
+}
+catch (ArgumentException ex)
+{
+    await Console.Error.WriteLineAsync($"wastenotify-sim: {ex.Message}\n\n{Simulator.Usage}");
+    return 2;
+}
+catch (OperationCanceledException)
+{
+    return 0;
+}

@@ -1,0 +1,117 @@
+using WasteNotify.Core.Simulation;
+using WasteNotify.Core.Streets;
+
+namespace WasteNotify.FleetSimulator;
+
+/// <summary>The modes that simulate trucks: live (real time or K times faster), history (past days, fast) and load.</summary>
+internal static class SimulatedModes
+{
+    /// <summary>
+    /// Today's day for every truck, published as it happens. At K times real time the simulated day is placed so
+    /// that its event times never run ahead of the clock (ingest refuses fixes from the future): it ends now.
+    /// </summary>
+    public static async Task LiveAsync(FleetPlan plan, FixPublisher publisher, double speed, SimulationOptions options, GpsOptions gps, int seed,
+        TimeZoneInfo zone, string? truthDirectory, TimeProvider time, TextWriter log, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
+        var days = plan.SimulateDay(today, new TimeOnly(6, 0), zone, options, gps, seed).ToList();
+        var start = days.Min(d => d.Trace.Samples[0].Time);
+        var end = days.Max(d => d.Fixes.Max(f => f.DeliverAt));
+        var now = time.GetUtcNow();
+        var shift = now - start - ((end - start) * (1 - (1 / speed)));
+        using (var truth = truthDirectory is null ? null : new TruthWriter(truthDirectory))
+        {
+            foreach (var (trace, fixes) in days)
+            {
+                truth?.Write(trace, fixes, shift);
+            }
+        }
+
+        var all = days.SelectMany(d => d.Fixes).OrderBy(f => f.DeliverAt).ToList();
+        await log.WriteLineAsync($"live: {days.Count} trucks, {all.Count:N0} fixes over {(end - start) / speed:hh\\:mm\\:ss} at x{speed}; ground truth in {truthDirectory ?? "(not written)"}");
+        var clock = time.GetTimestamp();
+        foreach (var fix in all)
+        {
+            var due = TimeSpan.FromTicks((long)((fix.DeliverAt - start).Ticks / speed)) - time.GetElapsedTime(clock);
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due, time, ct);
+            }
+
+            await publisher.PublishAsync(ToOutgoing(fix, shift), ct);
+        }
+
+        await publisher.FlushAsync(ct);
+    }
+
+    /// <summary>Past days, Monday to Saturday, as fast as possible: to files (fixes and ground truth) and/or the broker.</summary>
+    public static async Task HistoryAsync(FleetPlan plan, FixPublisher? publisher, int days, SimulationOptions options, GpsOptions gps, int seed,
+        TimeZoneInfo zone, string truthDirectory, TimeProvider time, TextWriter log, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
+        using var truth = new TruthWriter(truthDirectory);
+        long count = 0;
+        for (var d = days; d >= 1; d--)
+        {
+            var date = today.AddDays(-d);
+            if (date.DayOfWeek == DayOfWeek.Sunday)
+            {
+                continue;
+            }
+
+            var simulated = plan.SimulateDay(date, new TimeOnly(6, 0), zone, options, gps, seed).ToList();
+            foreach (var (trace, fixes) in simulated)
+            {
+                truth.Write(trace, fixes, TimeSpan.Zero);
+            }
+
+            if (publisher is not null)
+            {
+                foreach (var fix in simulated.SelectMany(s => s.Fixes).OrderBy(f => f.DeliverAt))
+                {
+                    await publisher.PublishAsync(ToOutgoing(fix, TimeSpan.Zero), ct);
+                }
+            }
+
+            count += simulated.Sum(s => s.Fixes.Count);
+            await log.WriteLineAsync($"history: {date:yyyy-MM-dd} done ({count:N0} fixes so far)");
+        }
+
+        if (publisher is not null)
+        {
+            await publisher.FlushAsync(ct);
+        }
+    }
+
+    /// <summary>Many trucks wandering the streets at 8 m/s, publishing at a target total rate, for benchmarks.</summary>
+    public static async Task LoadAsync(StreetNetwork network, FixPublisher publisher, int trucks, double rate, TimeSpan duration, int seed, TimeProvider time, TextWriter log, CancellationToken ct)
+    {
+        var random = new Random(seed);
+        var state = Enumerable.Range(0, trucks).Select(_ => (Node: random.Next(network.NodeCount), Seq: 0L)).ToArray();
+        var tick = TimeSpan.FromMilliseconds(100);
+        using var timer = new PeriodicTimer(tick, time);
+        var started = time.GetTimestamp();
+        var credit = 0.0;
+        var next = 0;
+        while (time.GetElapsedTime(started) < duration && await timer.WaitForNextTickAsync(ct))
+        {
+            credit += rate * tick.TotalSeconds;
+            for (; credit >= 1; credit--)
+            {
+                ref var truck = ref state[next];
+                var (first, last) = network.OutEdges(truck.Node);
+                var from = network.Position(truck.Node);
+                truck.Node = last > first ? network.EdgeTarget(first + random.Next(last - first)) : random.Next(network.NodeCount);
+                var to = network.Position(truck.Node);
+                await publisher.PublishAsync(new OutgoingFix($"load-{next:D5}", time.GetUtcNow(), to.Latitude, to.Longitude, 8, ReplayMode.Bearing(from, to), ++truck.Seq), ct);
+                next = (next + 1) % trucks;
+            }
+        }
+
+        await publisher.FlushAsync(ct);
+        await log.WriteLineAsync($"load: {publisher.Published:N0} fixes from {trucks:N0} trucks in {time.GetElapsedTime(started).TotalSeconds:F1} s = {publisher.Published / time.GetElapsedTime(started).TotalSeconds:N0} fixes/s (target {rate:N0})");
+    }
+
+    private static OutgoingFix ToOutgoing(EmittedFix fix, TimeSpan shift) =>
+        new(fix.TruckId, fix.Timestamp + shift, fix.Position.Latitude, fix.Position.Longitude, fix.SpeedMps, fix.HeadingDegrees, fix.Sequence);
+}

@@ -1,0 +1,96 @@
+using WasteNotify.Core.Simulation;
+
+namespace WasteNotify.FleetSimulator;
+
+/// <summary>The command line: a mode, then --options; every knob is described in README.md.</summary>
+internal static class Simulator
+{
+    public const string Usage = """
+        usage: WasteNotify.FleetSimulator live|history|load|replay [options]
+          common:  --host 127.0.0.1 --port 11883 --prefix wastenotify --owntracks --seed 1
+          live     --trucks 4 --buildings 60 --speed 1 --interval 5 --city-seed 1 --time-zone Europe/Paris --truth DIR
+          history  --days 28 --trucks 10 --buildings 60 --out DIR [--publish] --interval 5 --city-seed 1
+          load     --trucks 1000 --rate 5000 --duration 60 --city-seed 1
+          replay   --file PATH [--format jersey-city | --delimiter , --columns lat,lon,truck,time --header --time-zone ZONE]
+                   [--speed 0 (as fast as possible) | K] [--keep-times]
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter log, TimeProvider time, CancellationToken ct)
+    {
+        if (args.Length == 0)
+        {
+            throw new ArgumentException("name a mode");
+        }
+
+        var mode = args[0];
+        var a = new Arguments(args.Skip(1));
+        var host = a.Text("--host", "127.0.0.1");
+        var port = a.Int("--port", 11883, 1, 65535);
+        var prefix = a.Text("--prefix", "wastenotify");
+        var ownTracks = a.Flag("--owntracks");
+        var seed = a.Int("--seed", 1, int.MinValue, int.MaxValue);
+        switch (mode)
+        {
+            case "replay":
+            {
+                var file = a.Text("--file") ?? throw new ArgumentException("replay needs --file");
+                var csv = a.Text("--format") is "jersey-city" ? TraceCsv.JerseyCity : new TraceCsv(
+                    a.Text("--delimiter", ",") is [var d] ? d : throw new ArgumentException("--delimiter must be one character"),
+                    a.Text("--columns", "lat,lon,truck,time").Split(','),
+                    TimeZoneInfo.FindSystemTimeZoneById(a.Text("--time-zone", "UTC")),
+                    a.Flag("--header"));
+                var speed = a.Double("--speed", 0, 0, 1_000_000);
+                var keep = a.Flag("--keep-times");
+                a.EnsureAllUsed();
+                using var reader = File.OpenText(file);
+                var (points, rejected) = csv.Read(reader);
+                var plan = ReplayMode.Plan(points, keep ? null : time.GetUtcNow().AddMinutes(-1));
+                await log.WriteLineAsync($"replay: {plan.Count:N0} fixes of {plan.Select(f => f.TruckId).Distinct().Count()} trucks ({points.Count - plan.Count} exact repeats dropped, {rejected.Count} unreadable rows{(rejected.Count > 0 ? ", first: " + rejected[0] : "")})");
+                await using var publisher = await FixPublisher.ConnectAsync(host, port, prefix, ownTracks, ct);
+                await ReplayMode.PublishAsync(plan, publisher, speed, time, ct);
+                await log.WriteLineAsync($"replay: published {publisher.Published:N0}");
+                return 0;
+            }
+
+            case "live" or "history" or "load":
+            {
+                var citySeed = a.Int("--city-seed", 1, int.MinValue, int.MaxValue);
+                var trucks = a.Int("--trucks", mode switch { "load" => 1000, "history" => 10, _ => 4 }, 1, 100_000);
+                var gps = new GpsOptions { IntervalSeconds = a.Int("--interval", 5, 1, 10) };
+                var zone = TimeZoneInfo.FindSystemTimeZoneById(a.Text("--time-zone", "Europe/Paris"));
+                if (mode == "load")
+                {
+                    var rate = a.Double("--rate", 5_000, 1, 1_000_000);
+                    var duration = TimeSpan.FromSeconds(a.Double("--duration", 60, 1, 86_400));
+                    a.EnsureAllUsed();
+                    await using var loadPublisher = await FixPublisher.ConnectAsync(host, port, prefix, ownTracks, ct);
+                    await SimulatedModes.LoadAsync(WasteNotify.Core.Streets.ProceduralCity.Generate(citySeed).Network, loadPublisher, trucks, rate, duration, seed, time, log, ct);
+                    return 0;
+                }
+
+                var buildings = a.Int("--buildings", 60, 1, 5_000);
+                var fleet = FleetPlan.Create(citySeed, trucks, buildings, seed);
+                if (mode == "live")
+                {
+                    var speed = a.Double("--speed", 1, 1, 10_000);
+                    var truth = a.Text("--truth");
+                    a.EnsureAllUsed();
+                    await using var publisher = await FixPublisher.ConnectAsync(host, port, prefix, ownTracks, ct);
+                    await SimulatedModes.LiveAsync(fleet, publisher, speed, new SimulationOptions(), gps, seed, zone, truth, time, log, ct);
+                    return 0;
+                }
+
+                var days = a.Int("--days", 28, 1, 366);
+                var output = a.Text("--out") ?? throw new ArgumentException("history needs --out DIR for its fixes and ground truth");
+                var publish = a.Flag("--publish");
+                a.EnsureAllUsed();
+                await using var historyPublisher = publish ? await FixPublisher.ConnectAsync(host, port, prefix, ownTracks, ct) : null;
+                await SimulatedModes.HistoryAsync(fleet, historyPublisher, days, new SimulationOptions(), gps, seed, zone, output, time, log, ct);
+                return 0;
+            }
+
+            default:
+                throw new ArgumentException($"unknown mode '{mode}'");
+        }
+    }
+}

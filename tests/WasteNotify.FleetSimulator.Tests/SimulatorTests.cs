@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using WasteNotify.Core.Telemetry;
+using WasteNotify.Mqtt;
+using WasteNotify.Testing;
+
+namespace WasteNotify.FleetSimulator.Tests;
+
+public sealed class SimulatorTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private static string[] Common(string prefix) =>
+        ["--host", TestEnvironment.MqttHost, "--port", TestEnvironment.MqttPort.ToString(CultureInfo.InvariantCulture), "--prefix", prefix];
+
+    [Fact]
+    public async Task The_jersey_city_file_replays_every_valid_fix_to_a_real_broker_in_per_truck_time_order()
+    {
+        var file = SharedData.Require("jersey-city-garbage-trucks/all_dedup.csv");
+        // Independently of the simulator: every row with a position, a truck and a time, once per truck and time.
+        var expected = File.ReadLines(file).Select(l => l.Split('|'))
+            .Where(f => f.Length >= 5 && double.TryParse(f[0], CultureInfo.InvariantCulture, out _) && double.TryParse(f[1], CultureInfo.InvariantCulture, out _))
+            .Select(f => (Truck: f[2], Local: f[4])).Distinct().ToList();
+        var prefix = TestEnvironment.UniqueName("replay");
+        await using var subscriber = new MqttClient(new MqttClientOptions { Host = TestEnvironment.MqttHost, Port = TestEnvironment.MqttPort, ClientId = TestEnvironment.UniqueName("sub"), ReceiveBufferCapacity = 100_000 });
+        await subscriber.ConnectAsync().WaitAsync(Timeout);
+        await subscriber.SubscribeAsync($"{prefix}/#").WaitAsync(Timeout);
+
+        var exit = await Simulator.RunAsync(["replay", "--format", "jersey-city", "--file", file, .. Common(prefix)], TextWriter.Null, TimeProvider.System, CancellationToken.None);
+        Assert.Equal(0, exit);
+
+        var received = new List<(string Truck, DateTimeOffset Ts)>();
+        using var cts = new CancellationTokenSource(Timeout);
+        while (received.Count < expected.Count)
+        {
+            var message = await subscriber.Messages.ReadAsync(cts.Token);
+            using var json = JsonDocument.Parse(message.Payload);
+            received.Add((message.Topic.Split('/')[2], json.RootElement.GetProperty("ts").GetDateTimeOffset()));
+        }
+
+        Assert.Equal(expected.Count, received.Count);
+        Assert.Equal(expected.Select(e => e.Truck).Distinct().Order(), received.Select(r => r.Truck).Distinct().Order());
+        foreach (var truck in received.GroupBy(r => r.Truck))
+        {
+            var times = truck.Select(r => r.Ts).ToList();
+            Assert.Equal(times.Order(), times);
+            Assert.Equal(expected.Count(e => e.Truck == truck.Key), times.Distinct().Count());
+        }
+
+        // Shifted to end a minute ago, so ingest's age limit lets them in; the gaps between fixes are the recorded ones.
+        Assert.InRange(received.Max(r => r.Ts), DateTimeOffset.UtcNow.AddMinutes(-3), DateTimeOffset.UtcNow);
+    }
+
+    [Fact]
+    public async Task History_is_reproducible_and_writes_fixes_and_ground_truth()
+    {
+        var a = Path.Combine(Path.GetTempPath(), TestEnvironment.UniqueName("hist"));
+        var b = Path.Combine(Path.GetTempPath(), TestEnvironment.UniqueName("hist"));
+        string[] args = ["history", "--days", "2", "--trucks", "2", "--buildings", "15", "--seed", "5"];
+
+        Assert.Equal(0, await Simulator.RunAsync([.. args, "--out", a], TextWriter.Null, TimeProvider.System, CancellationToken.None));
+        Assert.Equal(0, await Simulator.RunAsync([.. args, "--out", b], TextWriter.Null, TimeProvider.System, CancellationToken.None));
+
+        foreach (var name in new[] { "fixes.csv", "stops.csv", "events.csv" })
+        {
+            Assert.Equal(await File.ReadAllTextAsync(Path.Combine(a, name)), await File.ReadAllTextAsync(Path.Combine(b, name)));
+        }
+
+        var stops = (await File.ReadAllLinesAsync(Path.Combine(a, "stops.csv"))).Skip(1).ToList();
+        var days = Enumerable.Range(1, 2).Count(d => DateTime.Today.AddDays(-d).DayOfWeek != DayOfWeek.Sunday);
+        Assert.Equal(2 * 15 * days, stops.Count);
+        Assert.All(stops, s => Assert.NotEmpty(s.Split(',')[4]));
+    }
+
+    [Fact]
+    public async Task Live_at_k_times_real_time_never_sends_a_fix_from_the_future_and_every_one_is_accepted_by_ingest()
+    {
+        var prefix = TestEnvironment.UniqueName("live");
+        var truth = Path.Combine(Path.GetTempPath(), TestEnvironment.UniqueName("truth"));
+        await using var subscriber = new MqttClient(new MqttClientOptions { Host = TestEnvironment.MqttHost, Port = TestEnvironment.MqttPort, ClientId = TestEnvironment.UniqueName("sub"), ReceiveBufferCapacity = 100_000 });
+        await subscriber.ConnectAsync().WaitAsync(Timeout);
+        await subscriber.SubscribeAsync($"{prefix}/#").WaitAsync(Timeout);
+        var parser = new TelemetryParser(new TelemetryLimits { TopicPrefix = prefix }, TimeProvider.System);
+
+        var exit = await Simulator.RunAsync(["live", "--trucks", "1", "--buildings", "8", "--speed", "2000", "--truth", truth, .. Common(prefix)],
+            TextWriter.Null, TimeProvider.System, CancellationToken.None);
+        Assert.Equal(0, exit);
+
+        var sent = (await File.ReadAllLinesAsync(Path.Combine(truth, "fixes.csv"))).Skip(1).Select(l => l.Split(',')).ToList();
+        var outcomes = new Dictionary<TelemetryOutcome, int>();
+        for (var i = 0; i < sent.Count; i++)
+        {
+            var message = await subscriber.Messages.ReadAsync().AsTask().WaitAsync(Timeout);
+            var result = parser.Parse(message.Topic, message.Payload);
+            outcomes[result.Outcome] = outcomes.GetValueOrDefault(result.Outcome) + 1;
+            if (result.Outcome == TelemetryOutcome.Rejected)
+            {
+                // Only the simulated garbage may be refused: a 0,0 fix. Nothing from the future.
+                Assert.Equal(RejectReason.InvalidCoordinates, result.Reason);
+            }
+        }
+
+        Assert.Equal(sent.Count(f => f[7] != "Garbage" || f[3] != "0.0000000"), outcomes.GetValueOrDefault(TelemetryOutcome.Accepted));
+        Assert.Equal(8, (await File.ReadAllLinesAsync(Path.Combine(truth, "stops.csv"))).Length - 1);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Published_payloads_are_what_ingest_accepts_in_both_formats(bool ownTracks)
+    {
+        var now = DateTimeOffset.UtcNow.AddSeconds(-2);
+        var buffer = new byte[512];
+        var written = FixPublisher.Format(new OutgoingFix("sim-001", now, 48.8412, 2.3321, 6.4, 271, 17), buffer, ownTracks);
+        var limits = new TelemetryLimits { OwnTracksDevices = { ["sim-001/sim"] = "sim-001" } };
+
+        var result = new TelemetryParser(limits, TimeProvider.System).Parse(ownTracks ? "owntracks/sim-001/sim" : "wastenotify/trucks/sim-001/telemetry", buffer.AsSpan(0, written));
+
+        Assert.Equal(TelemetryOutcome.Accepted, result.Outcome);
+        Assert.Equal("sim-001", result.Fix.TruckId);
+        Assert.Equal(48.8412, result.Fix.Latitude, 5);
+        Assert.Equal(6.4, result.Fix.SpeedMetersPerSecond!.Value, 0.2);
+    }
+
+    [Theory]
+    [InlineData(new[] { "live", "--speed", "fast" }, "--speed must be a number")]
+    [InlineData(new[] { "live", "--trucks", "0" }, "--trucks must be a whole number from 1")]
+    [InlineData(new[] { "history", "--days", "3" }, "history needs --out")]
+    [InlineData(new[] { "live", "--trcks", "3" }, "unknown option: --trcks")]
+    [InlineData(new[] { "fly" }, "unknown mode 'fly'")]
+    public async Task Bad_options_are_refused_by_name(string[] args, string message)
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Simulator.RunAsync(args, TextWriter.Null, TimeProvider.System, CancellationToken.None));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+}
