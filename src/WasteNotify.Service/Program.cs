@@ -1,4 +1,5 @@
 using WasteNotify.Service;
+using WasteNotify.Service.Ingest;
 using WasteNotify.Service.Security;
 
 // Rooted at the binaries, not the working directory: configuration reload watches the content root, and a
@@ -7,6 +8,11 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 if (args is ["apikey", ..])
 {
     return await ApiKeyCommand.RunAsync(args, builder.Configuration, Console.Out, Console.Error, CancellationToken.None);
+}
+
+if (args is ["telemetry", ..])
+{
+    return await TelemetryImportCommand.RunAsync(args, builder.Configuration, Console.Out, Console.Error, TimeProvider.System, CancellationToken.None);
 }
 
 builder.AddWasteNotify();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -103,6 +104,27 @@ public sealed class SimulatorTests
 
         Assert.Equal(sent.Count(f => f[7] != "Garbage" || f[3] != "0.0000000"), outcomes.GetValueOrDefault(TelemetryOutcome.Accepted));
         Assert.Equal(8, (await File.ReadAllLinesAsync(Path.Combine(truth, "stops.csv"))).Length - 1);
+    }
+
+    [Fact]
+    public async Task The_service_imports_a_history_file_storing_each_valid_fix_once()
+    {
+        var output = Path.Combine(Path.GetTempPath(), TestEnvironment.UniqueName("hist"));
+        Assert.Equal(0, await Simulator.RunAsync(["history", "--days", "2", "--trucks", "2", "--buildings", "10", "--out", output], TextWriter.Null, TimeProvider.System, CancellationToken.None));
+        var rows = (await File.ReadAllLinesAsync(Path.Combine(output, "fixes.csv"))).Skip(1).Select(l => l.Split(',')).ToList();
+        var expected = rows.Where(r => !(r[3] == "0.0000000" && r[4] == "0.0000000")).Select(r => (r[0], r[2])).Distinct().Count();
+        await using var db = await TestDatabase.CreateAsync();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:WasteNotify"] = db.ConnectionString }).Build();
+        var report = new StringWriter();
+
+        var exit = await WasteNotify.Service.Ingest.TelemetryImportCommand.RunAsync(["telemetry", "import", "--file", Path.Combine(output, "fixes.csv")],
+            configuration, report, TextWriter.Null, TimeProvider.System, CancellationToken.None);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(expected, await db.ScalarAsync<long>("SELECT count(*) FROM telemetry"));
+        Assert.Contains($"{expected:N0} fixes stored", report.ToString(), StringComparison.Ordinal);
+        Assert.Equal(rows.Select(r => r[0]).Distinct().Order(), (await db.RowsAsync("SELECT DISTINCT truck_id FROM telemetry ORDER BY 1")).Select(r => (string)r[0]));
     }
 
     [Theory]

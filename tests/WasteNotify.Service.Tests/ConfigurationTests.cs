@@ -1,3 +1,4 @@
+using WasteNotify.Testing;
 using Microsoft.Extensions.Options;
 
 namespace WasteNotify.Service.Tests;

@@ -1,3 +1,4 @@
+using WasteNotify.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using WasteNotify.Service.Data;

@@ -1,10 +1,9 @@
 using Npgsql;
-using WasteNotify.Testing;
 
-namespace WasteNotify.Service.Tests;
+namespace WasteNotify.Testing;
 
 /// <summary>A fresh database per test on the shared cluster (or a private one), dropped afterwards.</summary>
-internal sealed class TestDatabase : IAsyncDisposable
+public sealed class TestDatabase : IAsyncDisposable
 {
     private readonly string _server;
 
