@@ -107,6 +107,33 @@ public sealed class SimulatorTests
     }
 
     [Fact]
+    public async Task Load_sends_valid_fixes_from_many_trucks_within_its_rate_budget()
+    {
+        var prefix = TestEnvironment.UniqueName("load");
+        await using var subscriber = new MqttClient(new MqttClientOptions { Host = TestEnvironment.MqttHost, Port = TestEnvironment.MqttPort, ClientId = TestEnvironment.UniqueName("sub"), ReceiveBufferCapacity = 100_000 });
+        await subscriber.ConnectAsync().WaitAsync(Timeout);
+        await subscriber.SubscribeAsync($"{prefix}/#").WaitAsync(Timeout);
+        var report = new StringWriter();
+
+        Assert.Equal(0, await Simulator.RunAsync(["load", "--trucks", "40", "--rate", "400", "--duration", "2", .. Common(prefix)], report, TimeProvider.System, CancellationToken.None));
+
+        var published = long.Parse(report.ToString().Split(' ')[1], NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+        Assert.InRange(published, 1, 400 * 2 + 40);
+        var parser = new TelemetryParser(new TelemetryLimits { TopicPrefix = prefix }, TimeProvider.System);
+        var lastSeq = new Dictionary<string, long>();
+        for (var i = 0; i < published; i++)
+        {
+            var message = await subscriber.Messages.ReadAsync().AsTask().WaitAsync(Timeout);
+            var result = parser.Parse(message.Topic, message.Payload);
+            Assert.Equal(TelemetryOutcome.Accepted, result.Outcome);
+            Assert.True(result.Fix.Sequence > lastSeq.GetValueOrDefault(result.Fix.TruckId));
+            lastSeq[result.Fix.TruckId] = result.Fix.Sequence!.Value;
+        }
+
+        Assert.Equal(Math.Min(40, published), lastSeq.Count);
+    }
+
+    [Fact]
     public async Task The_service_imports_a_history_file_storing_each_valid_fix_once()
     {
         var output = Path.Combine(Path.GetTempPath(), TestEnvironment.UniqueName("hist"));
