@@ -27,7 +27,7 @@ internal static class ReplayMode
                 {
                     var (a, b) = (truck[i - 1], truck[i]);
                     speed = Math.Min(MaxDerivedSpeed, GeoPoint.DistanceMeters(a.Position, b.Position) / (b.Time - a.Time).TotalSeconds);
-                    heading = Bearing(a.Position, b.Position);
+                    heading = GeoPoint.BearingDegrees(a.Position, b.Position);
                 }
 
                 fixes.Add(new OutgoingFix(truck[i].TruckId, truck[i].Time + shift, truck[i].Position.Latitude, truck[i].Position.Longitude, speed, heading, i + 1));
@@ -62,13 +62,5 @@ internal static class ReplayMode
         }
 
         await publisher.FlushAsync(ct);
-    }
-
-    internal static double Bearing(GeoPoint a, GeoPoint b)
-    {
-        var y = Math.Sin(double.DegreesToRadians(b.Longitude - a.Longitude)) * Math.Cos(double.DegreesToRadians(b.Latitude));
-        var x = (Math.Cos(double.DegreesToRadians(a.Latitude)) * Math.Sin(double.DegreesToRadians(b.Latitude)))
-                - (Math.Sin(double.DegreesToRadians(a.Latitude)) * Math.Cos(double.DegreesToRadians(b.Latitude)) * Math.Cos(double.DegreesToRadians(b.Longitude - a.Longitude)));
-        return (double.RadiansToDegrees(Math.Atan2(y, x)) + 360) % 360;
     }
 }

@@ -103,7 +103,7 @@ internal static class SimulatedModes
                 var from = network.Position(truck.Node);
                 truck.Node = last > first ? network.EdgeTarget(first + random.Next(last - first)) : random.Next(network.NodeCount);
                 var to = network.Position(truck.Node);
-                await publisher.PublishAsync(new OutgoingFix($"load-{next:D5}", time.GetUtcNow(), to.Latitude, to.Longitude, 8, ReplayMode.Bearing(from, to), ++truck.Seq), ct);
+                await publisher.PublishAsync(new OutgoingFix($"load-{next:D5}", time.GetUtcNow(), to.Latitude, to.Longitude, 8, GeoPoint.BearingDegrees(from, to), ++truck.Seq), ct);
                 next = (next + 1) % trucks;
             }
         }

@@ -272,7 +272,7 @@ public sealed class TruckDaySimulator(StreetNetwork network, SimulationOptions o
             var b = _network.Position(edge.To);
             var t = edge.LengthMeters > 0 ? Math.Clamp((s - cumulative[edgeIndex]) / edge.LengthMeters, 0, 1) : 1;
             var position = new GeoPoint(a.Latitude + ((b.Latitude - a.Latitude) * t), a.Longitude + ((b.Longitude - a.Longitude) * t));
-            _last = new TruthSample(Time, position, v, Bearing(a, b), SimulationOptions.IsNarrow(edge.Street.Class));
+            _last = new TruthSample(Time, position, v, GeoPoint.BearingDegrees(a, b), SimulationOptions.IsNarrow(edge.Street.Class));
             if (Samples.Count > 0 && Samples[^1].Time == Time)
             {
                 Samples[^1] = _last; // snapped onto a stop within the same second: one sample per second
@@ -281,14 +281,6 @@ public sealed class TruckDaySimulator(StreetNetwork network, SimulationOptions o
             {
                 Samples.Add(_last);
             }
-        }
-
-        private static double Bearing(GeoPoint a, GeoPoint b)
-        {
-            var y = Math.Sin(double.DegreesToRadians(b.Longitude - a.Longitude)) * Math.Cos(double.DegreesToRadians(b.Latitude));
-            var x = (Math.Cos(double.DegreesToRadians(a.Latitude)) * Math.Sin(double.DegreesToRadians(b.Latitude)))
-                    - (Math.Sin(double.DegreesToRadians(a.Latitude)) * Math.Cos(double.DegreesToRadians(b.Latitude)) * Math.Cos(double.DegreesToRadians(b.Longitude - a.Longitude)));
-            return (double.RadiansToDegrees(Math.Atan2(y, x)) + 360) % 360;
         }
     }
 }

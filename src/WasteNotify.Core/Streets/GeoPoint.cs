@@ -16,4 +16,14 @@ public readonly record struct GeoPoint(double Latitude, double Longitude)
     }
 
     public double DistanceTo(GeoPoint other) => DistanceMeters(this, other);
+
+    /// <summary>Initial bearing from a to b, degrees clockwise from north (0 to 360).</summary>
+    public static double BearingDegrees(GeoPoint a, GeoPoint b)
+    {
+        var (lat1, lat2) = (double.DegreesToRadians(a.Latitude), double.DegreesToRadians(b.Latitude));
+        var dLon = double.DegreesToRadians(b.Longitude - a.Longitude);
+        var y = Math.Sin(dLon) * Math.Cos(lat2);
+        var x = (Math.Cos(lat1) * Math.Sin(lat2)) - (Math.Sin(lat1) * Math.Cos(lat2) * Math.Cos(dLon));
+        return (double.RadiansToDegrees(Math.Atan2(y, x)) + 360) % 360;
+    }
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Npgsql;
-using Microsoft.Extensions.Logging.Abstractions;
 using WasteNotify.Core.Telemetry;
 using WasteNotify.Service.Data;
 
@@ -31,15 +29,11 @@ public static class TelemetryImportCommand
             return 2;
         }
 
-        var connectionString = configuration.GetConnectionString("WasteNotify");
-        if (string.IsNullOrWhiteSpace(connectionString))
+        await using var dataSource = await CliDatabase.OpenAsync(configuration, error, ct);
+        if (dataSource is null)
         {
-            await error.WriteLineAsync("ConnectionStrings:WasteNotify is not set (environment: ConnectionStrings__WasteNotify)");
             return 1;
         }
-
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await new DatabaseMigrator(dataSource, NullLogger<DatabaseMigrator>.Instance).EnsureAsync(ct);
         var table = new TelemetryTable(dataSource);
         var batch = new List<TelemetryFix>(BatchSize);
         var refused = new List<string>();

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 using WasteNotify.Service.Data;
 
 namespace WasteNotify.Service.Security;
@@ -40,15 +38,11 @@ public static class ApiKeyCommand
             return 2;
         }
 
-        var connectionString = configuration.GetConnectionString("WasteNotify");
-        if (string.IsNullOrWhiteSpace(connectionString))
+        await using var dataSource = await CliDatabase.OpenAsync(configuration, error, ct);
+        if (dataSource is null)
         {
-            await error.WriteLineAsync("ConnectionStrings:WasteNotify is not set (environment: ConnectionStrings__WasteNotify)");
             return 1;
         }
-
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await new DatabaseMigrator(dataSource, NullLogger<DatabaseMigrator>.Instance).EnsureAsync(ct);
         var key = await new ApiKeys(dataSource, TimeProvider.System).CreateAsync(role, name, ct);
         await output.WriteLineAsync(key);
         await error.WriteLineAsync($"Created a {role.ToString().ToLowerInvariant()} key. It is shown once: keep it; send it as the X-Api-Key header.");
