@@ -15,8 +15,6 @@ public readonly record struct GeoPoint(double Latitude, double Longitude)
         return 2 * EarthRadiusMeters * Math.Asin(Math.Min(1, Math.Sqrt(h)));
     }
 
-    public double DistanceTo(GeoPoint other) => DistanceMeters(this, other);
-
     /// <summary>Initial bearing from a to b, degrees clockwise from north (0 to 360).</summary>
     public static double BearingDegrees(GeoPoint a, GeoPoint b)
     {

@@ -63,20 +63,4 @@ public sealed class StreetNetwork
             yield return Edge(e);
         }
     }
-
-    /// <summary>The edge from one node to an adjacent one, the fastest if there are several; -1 if none.</summary>
-    public int FindEdge(int from, int to)
-    {
-        var best = -1;
-        var (start, end) = (_firstOut[from], _firstOut[from + 1]);
-        for (var e = start; e < end; e++)
-        {
-            if (_target[e] == to && (best < 0 || _time[e] < _time[best]))
-            {
-                best = e;
-            }
-        }
-
-        return best;
-    }
 }

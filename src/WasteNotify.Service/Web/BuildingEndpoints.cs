@@ -9,7 +9,10 @@ namespace WasteNotify.Service.Web;
 
 public sealed record BuildingInput(string? Address, double? Lat, double? Lon, int? Bins, string? AccessNotes);
 
-public sealed record BuildingView(string Id, string Address, double Lat, double Lon, double? StreetLat, double? StreetLon, int Bins, string? AccessNotes);
+public sealed record BuildingView(string Id, string Address, double Lat, double Lon, double? StreetLat, double? StreetLon, int Bins, string? AccessNotes)
+{
+    public Building ToBuilding() => new(Id, Address, new GeoPoint(Lat, Lon), Bins, AccessNotes);
+}
 
 /// <summary>/api/buildings: list, read, create or replace, delete, and CSV import/export (all or nothing).</summary>
 public static class BuildingEndpoints
@@ -113,7 +116,7 @@ public static class BuildingEndpoints
     private static async Task<IResult> ExportAsync(NpgsqlDataSource db, CancellationToken ct)
     {
         var writer = new StringWriter();
-        BuildingCsv.Write(writer, (await ReadAsync(db, null, ct)).Select(b => new Building(b.Id, b.Address, new GeoPoint(b.Lat, b.Lon), b.Bins, b.AccessNotes)));
+        BuildingCsv.Write(writer, (await ReadAsync(db, null, ct)).Select(b => b.ToBuilding()));
         return Results.Text(writer.ToString(), "text/csv", Encoding.UTF8);
     }
 

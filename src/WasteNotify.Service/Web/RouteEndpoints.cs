@@ -39,7 +39,7 @@ public static class RouteEndpoints
     private static async Task<IResult> ExportAsync(NpgsqlDataSource db, CancellationToken ct)
     {
         var routes = await RouteStore.ReadAsync(db, null, ct);
-        var buildings = (await BuildingEndpoints.ReadAsync(db, null, ct)).ToDictionary(b => b.Id, b => new Building(b.Id, b.Address, new GeoPoint(b.Lat, b.Lon), b.Bins, b.AccessNotes));
+        var buildings = (await BuildingEndpoints.ReadAsync(db, null, ct)).ToDictionary(b => b.Id, b => b.ToBuilding());
         var stream = new MemoryStream();
         RouteGeoJson.Write(stream, routes, buildings);
         return Results.Bytes(stream.ToArray(), "application/geo+json");
@@ -107,7 +107,7 @@ public static class RouteEndpoints
             return Problems.Invalid("plannedStart", "must be a time HH:mm");
         }
 
-        var buildings = (await BuildingEndpoints.ReadAsync(db, null, ct)).Select(b => new Building(b.Id, b.Address, new GeoPoint(b.Lat, b.Lon), b.Bins, b.AccessNotes)).ToList();
+        var buildings = (await BuildingEndpoints.ReadAsync(db, null, ct)).Select(b => b.ToBuilding()).ToList();
         if (buildings.Count == 0)
         {
             return Problems.Invalid("buildings", "there are no buildings to route");
