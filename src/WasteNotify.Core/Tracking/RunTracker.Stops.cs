@@ -1,0 +1,224 @@
+namespace WasteNotify.Core.Tracking;
+
+/// <summary>A fix matched to the path: when, how far along, and whether the truck was standing still.</summary>
+public readonly record struct Observation(DateTimeOffset Time, double Offset, bool Still);
+
+public sealed partial class RunTracker
+{
+    private void CollectStopEvidence(Observation observation, List<TrackingEvent> events)
+    {
+        var radius = _options.StopRadiusMeters;
+        var (first, end) = _route.StopsBetween(observation.Offset - radius, observation.Offset + radius);
+        for (var k = first; k < end; k++)
+        {
+            ref var stop = ref _stops[k];
+            stop.LastNear = Later(stop.LastNear, observation.Time);
+            if (stop.Departed)
+            {
+                if (observation.Still && observation.Time > stop.DepartedAt && observation.Time < stop.DepartureSeen)
+                {
+                    // A late fix from a dropout shows the truck still standing there: it left later than thought.
+                    stop.DepartedAt = observation.Time;
+                    events.Add(new TrackingEvent(TrackingEventKind.Departed, observation.Time, k + 1, "corrected by a late fix"));
+                }
+
+                continue; // served and left: a second visit changes nothing
+            }
+
+            if (observation.Still)
+            {
+                stop.LastStill = Later(stop.LastStill, observation.Time);
+            }
+
+            stop.Near ??= [];
+            var at = stop.Near.FindIndex(n => n.Time > observation.Time);
+            stop.Near.Insert(at < 0 ? stop.Near.Count : at, observation);
+            if (stop.Status == StopStatus.Served && observation.Still && observation.Time < stop.Arrival && Dwell(stop.Near) is { } earlier
+                && earlier.Arrival < stop.Arrival)
+            {
+                // A late fix shows the truck standing there earlier than thought: the arrival moves back.
+                stop.Arrival = earlier.Arrival;
+                events.Add(new TrackingEvent(TrackingEventKind.Arrived, earlier.Arrival, k + 1, "corrected by a late fix"));
+            }
+            else if (stop.Status != StopStatus.Served && Dwell(stop.Near) is { } served)
+            {
+                if (!Started)
+                {
+                    // A stop at the depot's own gate: serving it starts the run.
+                    Started = true;
+                    events.Add(new TrackingEvent(TrackingEventKind.Started, served.Arrival));
+                }
+
+                stop.Status = StopStatus.Served;
+                stop.Arrival = served.Arrival;
+                events.Add(new TrackingEvent(TrackingEventKind.Arrived, served.Arrival, k + 1));
+                events.Add(new TrackingEvent(TrackingEventKind.Served, served.At, k + 1));
+                _lastServed = Math.Max(_lastServed, k);
+                _servedNotDeparted.Add(k);
+                AdvanceFirstPending();
+            }
+        }
+    }
+
+    /// <summary>
+    /// When the truck first stood at the stop for the minimum dwell, and when that standing began: a spell of still
+    /// fixes, ended by a moving fix or a gap longer than <see cref="TrackerOptions.MaxDwellCredit"/> (which is no evidence).
+    /// </summary>
+    private (DateTimeOffset Arrival, DateTimeOffset At)? Dwell(List<Observation> near)
+    {
+        var dwell = TimeSpan.Zero;
+        for (var i = 0; i < near.Count; i++)
+        {
+            if (!near[i].Still)
+            {
+                continue;
+            }
+
+            var spell = i;
+            dwell = TimeSpan.Zero;
+            for (; i + 1 < near.Count && near[i + 1].Still && near[i + 1].Time - near[i].Time <= _options.MaxDwellCredit; i++)
+            {
+                dwell += near[i + 1].Time - near[i].Time;
+                if (dwell >= _options.MinDwell)
+                {
+                    return (near[spell].Time, near[i + 1].Time);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private void NoteDepartures(Observation observation, List<TrackingEvent> events)
+    {
+        for (var i = _servedNotDeparted.Count - 1; i >= 0; i--)
+        {
+            var k = _servedNotDeparted[i];
+            ref var stop = ref _stops[k];
+            // Moving away, not a noisy still fix that happens to land outside the radius.
+            if (!observation.Still && Math.Abs(observation.Offset - _route.StopOffsets[k]) > _options.StopRadiusMeters
+                && (stop.LastStill is not { } still || observation.Time > still))
+            {
+                Depart(k, events);
+                stop.DepartureSeen = observation.Time;
+                _servedNotDeparted.RemoveAt(i);
+            }
+        }
+    }
+
+    private void Depart(int k, List<TrackingEvent> events)
+    {
+        ref var stop = ref _stops[k];
+        stop.Departed = true;
+        stop.DepartedAt = stop.LastStill ?? stop.Arrival;
+        stop.Near = null;
+        if (stop.DepartedAt is { } at)
+        {
+            events.Add(new TrackingEvent(TrackingEventKind.Departed, at, k + 1));
+        }
+    }
+
+    /// <summary>Pending stops shortly before a served one become skipped once nothing has put the truck at them for the delay.</summary>
+    private void DecideSkips(List<TrackingEvent> events)
+    {
+        var now = Watermark!.Value;
+        for (var k = _firstPending; k < _lastServed; k++)
+        {
+            ref var stop = ref _stops[k];
+            if (stop.Status != StopStatus.Pending || !ServedSoonAfter(k))
+            {
+                continue;
+            }
+
+            stop.LaterServedSeen ??= now;
+            var reference = Later(stop.LastNear, stop.LaterServedSeen.Value);
+            if (now - reference >= _options.SkipDecisionDelay)
+            {
+                Skip(k, stop.LastNear ?? stop.LaterServedSeen.Value, "passed without stopping", events);
+            }
+        }
+
+        AdvanceFirstPending();
+    }
+
+    private bool ServedSoonAfter(int k)
+    {
+        for (var j = k + 1; j < _stops.Length && j <= k + _options.SkipLookahead; j++)
+        {
+            if (_stops[j].Status == StopStatus.Served)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void Skip(int k, DateTimeOffset at, string reason, List<TrackingEvent> events)
+    {
+        ref var stop = ref _stops[k];
+        stop.Status = StopStatus.Skipped;
+        stop.Near = null;
+        events.Add(new TrackingEvent(TrackingEventKind.Skipped, at, k + 1, reason));
+    }
+
+    private void Finish(DateTimeOffset at, List<TrackingEvent> events)
+    {
+        foreach (var k in _servedNotDeparted)
+        {
+            Depart(k, events);
+        }
+
+        _servedNotDeparted.Clear();
+        for (var k = _firstPending; k < _stops.Length; k++)
+        {
+            if (_stops[k].Status == StopStatus.Pending)
+            {
+                Skip(k, _stops[k].LastNear ?? at, "not served when the run finished", events);
+            }
+        }
+
+        AdvanceFirstPending();
+        Finished = true;
+        events.Add(new TrackingEvent(TrackingEventKind.Finished, at));
+    }
+
+    private void AdvanceFirstPending()
+    {
+        while (_firstPending < _stops.Length && _stops[_firstPending].Status != StopStatus.Pending)
+        {
+            _firstPending++;
+        }
+    }
+
+    /// <summary>Forgets fixes older than the history window (keeping the latest), so memory stays flat over a day.</summary>
+    private void Trim()
+    {
+        var horizon = Watermark!.Value - _options.History;
+        var old = 0;
+        while (old < _history.Count - 1 && _history[old].Time < horizon)
+        {
+            old++;
+        }
+
+        if (old > 0)
+        {
+            _history.RemoveRange(0, old);
+        }
+    }
+
+    private static DateTimeOffset Later(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x > b ? x : b;
+
+    private struct StopState
+    {
+        public StopStatus Status;
+        public DateTimeOffset? Arrival;
+        public bool Departed;
+        public DateTimeOffset? DepartedAt;
+        public DateTimeOffset? DepartureSeen;
+        public DateTimeOffset? LastNear;
+        public DateTimeOffset? LastStill;
+        public DateTimeOffset? LaterServedSeen;
+        public List<Observation>? Near;
+    }
+}

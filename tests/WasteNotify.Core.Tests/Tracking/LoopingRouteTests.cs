@@ -1,0 +1,112 @@
+using WasteNotify.Core.Streets;
+using WasteNotify.Core.Tracking;
+
+namespace WasteNotify.Core.Tests.Tracking;
+
+/// <summary>A route down a street and back up the same street, with a stop on each pass at the same spot and one at the turn.</summary>
+public sealed class LoopingRouteTests
+{
+    private const double MetersPerDegree = 111_320;
+    private static readonly GeoPoint Depot = new(48.85, 2.35);
+    private static readonly DateTimeOffset Start = new(2026, 11, 23, 6, 0, 0, TimeSpan.Zero);
+
+    // East 500 m, then back west along the same street: stop 1 at 200 m out, stop 2 at the turn, stop 3 at stop 1's spot on the way back (800 m).
+    private static readonly TrackedRoute Route = new("loop", [Depot, East(500), Depot], [("b1", East(200)), ("b2", East(500)), ("b3", East(200))]);
+
+    private static GeoPoint East(double meters) => new(Depot.Latitude, Depot.Longitude + (meters / (MetersPerDegree * Math.Cos(double.DegreesToRadians(Depot.Latitude)))));
+
+    /// <summary>A truck driving the loop at 8 m/s, standing at each stop for the given time, a fix every 5 s.</summary>
+    private static List<TrackedFix> Drive(TimeSpan firstDwell, TimeSpan secondDwell, bool home = true)
+    {
+        var fixes = new List<TrackedFix>();
+        var t = Start;
+        void Move(double from, double to)
+        {
+            var step = Math.Sign(to - from) * 40.0;
+            for (var x = from; Math.Abs(to - x) > 1e-6; x = Math.Abs(to - x) < 40 ? to : x + step)
+            {
+                fixes.Add(new TrackedFix(t, East(x), 8, step > 0 ? 90 : 270));
+                t += TimeSpan.FromSeconds(5);
+            }
+        }
+
+        void Stand(double at, TimeSpan dwell)
+        {
+            for (var end = t + dwell; t < end; t += TimeSpan.FromSeconds(5))
+            {
+                fixes.Add(new TrackedFix(t, East(at), 0, null));
+            }
+        }
+
+        Move(0, 200);
+        Stand(200, firstDwell);
+        Move(200, 500);
+        Stand(500, TimeSpan.FromSeconds(30));
+        Move(500, 200);
+        Stand(200, secondDwell);
+        if (home)
+        {
+            Move(200, 0);
+            Stand(0, TimeSpan.FromSeconds(30));
+        }
+
+        return fixes;
+    }
+
+    [Fact]
+    public void Standing_at_the_first_pass_serves_only_the_first_stop_and_progress_stays_on_that_pass()
+    {
+        var tracker = new RunTracker(Route, new TrackerOptions());
+        var events = new List<TrackingEvent>();
+        foreach (var fix in Drive(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(2)).TakeWhile(f => f.Time < Start + TimeSpan.FromMinutes(8)))
+        {
+            tracker.Observe(fix, events);
+            Assert.InRange(tracker.Latest!.Value.Offset, 0, 260);
+        }
+
+        Assert.Equal([(TrackingEventKind.Started, 0), (TrackingEventKind.Arrived, 1), (TrackingEventKind.Served, 1)], events.Select(e => (e.Kind, e.StopSequence)));
+        Assert.Equal(StopStatus.Pending, tracker.Status(2));
+    }
+
+    [Fact]
+    public void The_second_pass_serves_the_second_stop_and_the_run_finishes_at_the_depot()
+    {
+        var tracker = new RunTracker(Route, new TrackerOptions());
+        var events = new List<TrackingEvent>();
+        foreach (var fix in Drive(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)))
+        {
+            tracker.Observe(fix, events);
+        }
+
+        Assert.Equal(
+            [TrackingEventKind.Started, TrackingEventKind.Arrived, TrackingEventKind.Served, TrackingEventKind.Departed,
+             TrackingEventKind.Arrived, TrackingEventKind.Served, TrackingEventKind.Departed,
+             TrackingEventKind.Arrived, TrackingEventKind.Served, TrackingEventKind.Departed, TrackingEventKind.Finished],
+            events.Select(e => e.Kind));
+        var arrivals = events.Where(e => e.Kind == TrackingEventKind.Arrived).ToList();
+        Assert.Equal([1, 2, 3], arrivals.Select(e => e.StopSequence));
+        Assert.True(arrivals[2].At - arrivals[0].At > TimeSpan.FromMinutes(1.5) + TimeSpan.FromSeconds(600 / 8.0));
+    }
+
+    [Fact]
+    public void Standing_twenty_minutes_is_a_long_stop_and_leaving_the_path_for_fifteen_is_off_route_once()
+    {
+        var tracker = new RunTracker(Route, new TrackerOptions());
+        var events = new List<TrackingEvent>();
+        var fixes = Drive(TimeSpan.FromMinutes(25), TimeSpan.FromMinutes(1), home: false);
+        var away = new GeoPoint(Depot.Latitude + 0.01, Depot.Longitude); // a kilometre north of the street
+        var detourStart = fixes[^1].Time + TimeSpan.FromSeconds(5);
+        fixes.AddRange(Enumerable.Range(0, 20 * 12).Select(i => new TrackedFix(detourStart + TimeSpan.FromSeconds(5 * i), away, 5, 0)));
+
+        foreach (var fix in fixes)
+        {
+            tracker.Observe(fix, events);
+        }
+
+        var longStop = Assert.Single(events, e => e.Kind == TrackingEventKind.LongStop);
+        Assert.Equal(events.Single(e => e.Kind == TrackingEventKind.Arrived && e.StopSequence == 1).At, longStop.At);
+        var offRoute = Assert.Single(events, e => e.Kind == TrackingEventKind.OffRoute);
+        Assert.Equal(detourStart, offRoute.At);
+        Assert.DoesNotContain(events, e => e.Kind == TrackingEventKind.Finished);
+    }
+}
