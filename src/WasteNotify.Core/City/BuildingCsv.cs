@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace WasteNotify.Core.City;
 
@@ -15,7 +14,7 @@ public static class BuildingCsv
     public static IReadOnlyList<Building> Read(TextReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var rows = ReadRecords(reader).ToList();
+        var rows = Csv.ReadRecords(reader).ToList();
         if (rows.Count == 0 || !rows[0].Fields.Select(f => f.Trim().ToLowerInvariant()).SequenceEqual(Columns))
         {
             throw new ImportException("line 1", "header", $"expected '{Header}'");
@@ -54,8 +53,8 @@ public static class BuildingCsv
                     address.Length > 0 ? $"'{address}' has no coordinates (addresses are not geocoded: give lat and lon)" : "is empty");
             }
 
-            var lat = Number(fields[2], at, "lat", -90, 90);
-            var lon = Number(fields[3], at, "lon", -180, 180);
+            var lat = Csv.Number(fields[2], at, "lat", -90, 90);
+            var lon = Csv.Number(fields[3], at, "lon", -180, 180);
             var bins = fields[4].Trim().Length == 0 ? 1
                 : int.TryParse(fields[4].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var b) && b is >= 1 and <= 500 ? b
                 : throw new ImportException(at, "bins", $"'{fields[4]}' is not a whole number from 1 to 500");
@@ -74,97 +73,10 @@ public static class BuildingCsv
         foreach (var b in buildings)
         {
             writer.Write(string.Join(',',
-                Quote(b.Id), Quote(b.Address),
+                Csv.Quote(b.Id), Csv.Quote(b.Address),
                 b.Position.Latitude.ToString("R", CultureInfo.InvariantCulture),
                 b.Position.Longitude.ToString("R", CultureInfo.InvariantCulture),
-                b.Bins.ToString(CultureInfo.InvariantCulture), Quote(b.AccessNotes ?? string.Empty)) + "\n");
-        }
-    }
-
-    private static double Number(string text, string at, string field, double min, double max) =>
-        double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw new ImportException(at, field, $"'{text}' is not a number from {min} to {max}");
-
-    private static string Quote(string field) =>
-        field.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
-
-    /// <summary>Splits RFC 4180 records, reporting the line each starts on; quoted fields may span lines.</summary>
-    private static IEnumerable<(int Line, List<string> Fields)> ReadRecords(TextReader reader)
-    {
-        var line = 1;
-        while (reader.Peek() >= 0)
-        {
-            var start = line;
-            var fields = new List<string>();
-            var field = new StringBuilder();
-            var quoted = false;
-            var fieldStart = true;
-            while (true)
-            {
-                var c = reader.Read();
-                if (c < 0)
-                {
-                    if (quoted)
-                    {
-                        throw new ImportException($"line {start}", "row", "a quoted field is never closed");
-                    }
-
-                    break;
-                }
-
-                if (quoted)
-                {
-                    if (c == '"')
-                    {
-                        if (reader.Peek() == '"')
-                        {
-                            reader.Read();
-                            field.Append('"');
-                        }
-                        else
-                        {
-                            quoted = false;
-                        }
-                    }
-                    else
-                    {
-                        if (c == '\n')
-                        {
-                            line++;
-                        }
-
-                        field.Append((char)c);
-                    }
-
-                    continue;
-                }
-
-                if (c == '"' && fieldStart)
-                {
-                    quoted = true;
-                    fieldStart = false;
-                }
-                else if (c == ',')
-                {
-                    fields.Add(field.ToString());
-                    field.Clear();
-                    fieldStart = true;
-                }
-                else if (c == '\n')
-                {
-                    line++;
-                    break;
-                }
-                else if (c != '\r')
-                {
-                    field.Append((char)c);
-                    fieldStart = false;
-                }
-            }
-
-            fields.Add(field.ToString());
-            yield return (start, fields);
+                b.Bins.ToString(CultureInfo.InvariantCulture), Csv.Quote(b.AccessNotes ?? string.Empty)) + "\n");
         }
     }
 }
