@@ -45,7 +45,7 @@ public sealed partial class RunTracker
                 if (!Started)
                 {
                     // A stop at the depot's own gate: serving it starts the run.
-                    Started = true;
+                    (Started, StartedAt) = (true, served.Arrival);
                     events.Add(new TrackingEvent(TrackingEventKind.Started, served.Arrival));
                 }
 

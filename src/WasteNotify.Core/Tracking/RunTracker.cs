@@ -63,6 +63,28 @@ public sealed partial class RunTracker
 
     public bool OffRoute => _offRouteSince is not null;
 
+    /// <summary>Since when the truck has been away from its path (or at a facility), or null.</summary>
+    public DateTimeOffset? OffRouteSince => _offRouteSince;
+
+    /// <summary>The last time a fix put the truck at a facility (the landfill: it left empty), or null.</summary>
+    public DateTimeOffset? LastAtFacility { get; private set; }
+
+    /// <summary>How many long stops (the driver's break among them) the run has had.</summary>
+    public int LongStops { get; private set; }
+
+    /// <summary>When the run started (left the depot or served its first stop), by event time.</summary>
+    public DateTimeOffset? StartedAt { get; private set; }
+
+    /// <summary>The furthest stop (index from 0) served so far, or -1.</summary>
+    public int LastServed => _lastServed;
+
+    /// <summary>Where along the path the truck was at a past time: the last fix at or before it still in the history window.</summary>
+    public double? OffsetAt(DateTimeOffset time)
+    {
+        var index = InsertionIndex(time + TimeSpan.FromTicks(1));
+        return index > 0 ? _history[index - 1].Offset : null;
+    }
+
     /// <summary>The first stop (index from 0) neither served nor skipped, or the stop count when none is left.</summary>
     public int FirstPending => _firstPending;
 
@@ -91,6 +113,11 @@ public sealed partial class RunTracker
         var inOrder = index == _history.Count;
 
         var atFacility = AtFacility(fix.Position);
+        if (atFacility)
+        {
+            LastAtFacility = LastAtFacility > fix.Time ? LastAtFacility : fix.Time;
+        }
+
         if ((atFacility ? null : Match(fix, index)) is not { } offset)
         {
             if (inOrder)
@@ -107,7 +134,7 @@ public sealed partial class RunTracker
         if (!Started && !still && offset >= Math.Min(_options.DepotRadiusMeters / 3, (_route.StopCount > 0 ? _route.StopOffsets[0] : _route.Path.Length) / 2))
         {
             // Moving off along its path: the first stop may be right by the depot, so not "beyond the depot's radius".
-            Started = true;
+            (Started, StartedAt) = (true, fix.Time);
             events.Add(new TrackingEvent(TrackingEventKind.Started, fix.Time));
         }
 
@@ -153,7 +180,8 @@ public sealed partial class RunTracker
     }
 
     /// <summary>Restores the run's own state after a restart.</summary>
-    public void Restore(bool started, bool finished) => (Started, Finished) = (Started || started, Finished || finished);
+    public void Restore(DateTimeOffset? startedAt, bool finished) =>
+        (Started, StartedAt, Finished) = (Started || startedAt is not null, StartedAt ?? startedAt, Finished || finished);
 
     private int InsertionIndex(DateTimeOffset time)
     {
@@ -322,6 +350,7 @@ public sealed partial class RunTracker
         if (!_longStopReported && observation.Time - _stillSince >= _options.LongStopAfter)
         {
             _longStopReported = true;
+            LongStops++;
             events.Add(new TrackingEvent(TrackingEventKind.LongStop, _stillSince.Value, Detail: $"standing since {_stillSince:HH:mm:ss}"));
         }
     }

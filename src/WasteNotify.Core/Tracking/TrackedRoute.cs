@@ -11,10 +11,17 @@ public readonly record struct TrackedFix(DateTimeOffset Time, GeoPoint Position,
 /// </summary>
 public sealed class TrackedRoute
 {
-    public TrackedRoute(string id, IReadOnlyList<GeoPoint> path, IReadOnlyList<(string BuildingId, GeoPoint Position)> stops, double maxStopDistance = 60)
+    public TrackedRoute(string id, IReadOnlyList<GeoPoint> path, IReadOnlyList<(string BuildingId, GeoPoint Position)> stops, double maxStopDistance = 60,
+        IReadOnlyList<int>? bins = null)
     {
         ArgumentNullException.ThrowIfNull(stops);
         Id = id;
+        Bins = bins ?? [.. Enumerable.Repeat(1, stops.Count)];
+        if (Bins.Count != stops.Count)
+        {
+            throw new ArgumentException($"{Bins.Count} bin counts for {stops.Count} stops", nameof(bins));
+        }
+
         Path = new RoutePath(path);
         BuildingIds = [.. stops.Select(s => s.BuildingId)];
         _offsets = Path.LocateStops([.. stops.Select(s => s.Position)], maxStopDistance);
@@ -33,6 +40,9 @@ public sealed class TrackedRoute
     public IReadOnlyList<double> StopOffsets => _offsets;
 
     public int StopCount => BuildingIds.Count;
+
+    /// <summary>Each stop's bins: what fills the truck and, once full, sends it to the landfill.</summary>
+    public IReadOnlyList<int> Bins { get; }
 
     /// <summary>The stop indexes (from 0) whose offsets lie within [from, to].</summary>
     public (int First, int End) StopsBetween(double from, double to)

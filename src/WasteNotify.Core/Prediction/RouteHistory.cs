@@ -1,0 +1,54 @@
+namespace WasteNotify.Core.Prediction;
+
+/// <summary>One past run of a route as its stop events recorded it: when it started, when each stop was reached and left.</summary>
+public sealed record PastRun(DateTimeOffset Started, IReadOnlyList<DateTimeOffset?> Arrivals, IReadOnlyList<DateTimeOffset?> Departures);
+
+/// <summary>
+/// What a route's previous runs say (the same route repeats on its weekdays, so its last runs are the natural prior):
+/// for each stop, the mean time from the run's start to its arrival, and the mean dwell there. Built from the most
+/// recent runs only, so a changed street or a new driver shows through within a few weeks.
+/// </summary>
+public sealed class RouteHistory
+{
+    private readonly double[] _arrival;
+    private readonly double[] _dwell;
+
+    private RouteHistory(int runs, double[] arrival, double[] dwell, double globalDwell) =>
+        (Runs, _arrival, _dwell, GlobalDwellSeconds) = (runs, arrival, dwell, globalDwell);
+
+    /// <summary>A route with no history: every figure falls back to the prior.</summary>
+    public static RouteHistory Empty(int stopCount, double priorDwellSeconds) =>
+        new(0, [.. Enumerable.Repeat(double.NaN, stopCount)], [.. Enumerable.Repeat(priorDwellSeconds, stopCount)], priorDwellSeconds);
+
+    public static RouteHistory Build(int stopCount, IEnumerable<PastRun> runs, double priorDwellSeconds, int maxRuns = 8)
+    {
+        var recent = runs.OrderByDescending(r => r.Started).Take(maxRuns).ToList();
+        var arrival = new double[stopCount];
+        var dwell = new double[stopCount];
+        var allDwells = new List<double>();
+        for (var k = 0; k < stopCount; k++)
+        {
+            var arrivals = recent.Where(r => k < r.Arrivals.Count && r.Arrivals[k] is not null).Select(r => (r.Arrivals[k]!.Value - r.Started).TotalSeconds).ToList();
+            arrival[k] = arrivals.Count > 0 ? arrivals.Average() : double.NaN;
+            var dwells = recent.Where(r => k < r.Departures.Count && r.Arrivals[k] is not null && r.Departures[k] is not null)
+                .Select(r => (r.Departures[k]!.Value - r.Arrivals[k]!.Value).TotalSeconds).ToList();
+            allDwells.AddRange(dwells);
+            // Shrunk towards the prior: one long visit does not make a building slow.
+            dwell[k] = (dwells.Sum() + (2 * priorDwellSeconds)) / (dwells.Count + 2);
+        }
+
+        return new RouteHistory(recent.Count, arrival, dwell, allDwells.Count > 0 ? allDwells.Average() : priorDwellSeconds);
+    }
+
+    public int Runs { get; }
+
+    public int StopCount => _arrival.Length;
+
+    public double GlobalDwellSeconds { get; }
+
+    /// <summary>The mean seconds from the run's start to the stop's arrival, or NaN when no run reached it.</summary>
+    public double MeanArrivalSeconds(int stop) => _arrival[stop];
+
+    /// <summary>The expected dwell at the stop, learned and shrunk towards the prior.</summary>
+    public double MeanDwellSeconds(int stop) => _dwell[stop];
+}
