@@ -4,6 +4,7 @@ return args.FirstOrDefault() switch
 {
     "ingest" => await IngestBenchmark.RunAsync(args[1..]),
     "city" => CityBenchmark.Run(),
+    "eta" => EtaBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -12,8 +13,10 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: deploy/dev.sh bench ingest [--fixes N] [--trucks N]
                deploy/dev.sh bench city
+               deploy/dev.sh bench eta [--trucks N] [--stops N] [--days N]
           ingest   QoS 1 fixes from simulated trucks: raw broker rate vs end-to-end rate into PostgreSQL
           city     Monaco import, shortest paths per second, route generation for 2,000 buildings and 10 trucks
+          eta      28 days of a simulated 10-truck city, train, then model vs physics vs historical average on 3 new days
         """);
     return 2;
 }

@@ -129,7 +129,7 @@ public sealed class RunTrackerTests(ITestOutputHelper output)
                 before.Any(e => e.StopSequence == stop.StopSequence && e.Kind == TrackingEventKind.Departed));
         }
 
-        restored.Restore(started: before.Any(e => e.Kind == TrackingEventKind.Started), finished: false);
+        restored.Restore(startedAt: before.SingleOrDefault(e => e.Kind == TrackingEventKind.Started).At, finished: false);
         var replayed = SimulatedRun.Track(restored, run.Fixes.Take(cut).OrderBy(f => f.Timestamp));
         var after = SimulatedRun.Track(restored, run.Fixes.Skip(cut));
 

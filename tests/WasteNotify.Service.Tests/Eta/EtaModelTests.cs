@@ -1,0 +1,84 @@
+using WasteNotify.Core.Prediction;
+using WasteNotify.Core.Prediction.Evaluation;
+using WasteNotify.Core.Simulation;
+using WasteNotify.Core.Tracking;
+using WasteNotify.Service.Eta;
+
+namespace WasteNotify.Service.Tests.Eta;
+
+/// <summary>The arrival model trained on simulated history and scored on simulated days it has never seen.</summary>
+public sealed class EtaModelTests(ITestOutputHelper output)
+{
+    private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+    private static readonly EtaTrainingOptions Options = new() { Rounds = 150, HoldoutDays = 2 };
+    private static readonly PhysicsOptions Physics = new();
+    private static readonly Lazy<(List<RunSamples> History, List<EtaSample> Test)> Data = new(Simulate);
+
+    /// <summary>Five trucks, 60 stops each: 16 days to learn from (the last 2 held out for calibration), then 2 new days.</summary>
+    private static (List<RunSamples>, List<EtaSample>) Simulate()
+    {
+        var fleet = FleetPlan.Create(citySeed: 3, trucks: 5, buildingsPerTruck: 60, seed: 4);
+        var tracker = new TrackerOptions { Facilities = [fleet.City.Network.Position(fleet.City.LandfillNode)] };
+        var routes = Enumerable.Range(0, 5).Select(fleet.Tracked).ToList();
+        var first = new DateOnly(2026, 10, 5);
+        var runs = new List<RecordedRunFixes>();
+        for (var d = 0; d < 18; d++)
+        {
+            var date = first.AddDays(d);
+            var local = date.ToDateTime(new TimeOnly(6, 0));
+            var start = new DateTimeOffset(local, Paris.GetUtcOffset(local));
+            runs.AddRange(fleet.SimulateDay(date, new TimeOnly(6, 0), Paris, new SimulationOptions(), new GpsOptions(), seed: 9)
+                .Select((day, t) => new RecordedRunFixes(routes[t], date, start, [.. day.Fixes.Select(f => new TrackedFix(f.Timestamp, f.Position, f.SpeedMps, f.HeadingDegrees))])));
+        }
+
+        var samples = EtaTrainer.Sample(runs, tracker, Physics, Paris, Options);
+        var cut = first.AddDays(16);
+        return ([.. samples.Where(s => s.Run.Date < cut)], [.. samples.Where(s => s.Run.Date >= cut).SelectMany(s => s.Samples)]);
+    }
+
+    [Fact]
+    public void A_trained_model_beats_the_physics_baseline_on_days_it_has_not_seen_and_its_early_bound_holds()
+    {
+        var (history, test) = Data.Value;
+        using var model = EtaTrainer.Train(history, Options);
+
+        var report = EvaluationReport.Score(EtaTrainer.Score(test, model, Physics));
+        output.WriteLine(report.FormatTable());
+
+        var mine = report.Get(EtaTrainer.Model, null);
+        var physics = report.Get(EtaTrainer.Physics, null);
+        Assert.True(mine.MeanAbsoluteError < physics.MeanAbsoluteError, $"model {mine.MeanAbsoluteError} vs physics {physics.MeanAbsoluteError}");
+        var far = HorizonBucket.Minutes30To60;
+        Assert.True(report.Get(EtaTrainer.Model, far).MeanAbsoluteError < report.Get(EtaTrainer.Physics, far).MeanAbsoluteError * 0.7);
+        Assert.InRange(mine.EarlyViolationShare, 0, 0.15);
+        Assert.True(Math.Abs(mine.MeanError.TotalMinutes) < Math.Abs(physics.MeanError.TotalMinutes), "the model is less biased than physics");
+    }
+
+    [Fact]
+    public void A_model_saved_with_its_bounds_and_loaded_again_predicts_exactly_the_same()
+    {
+        var (history, test) = Data.Value;
+        using var model = EtaTrainer.Train(history, Options);
+        using var loaded = EtaModel.Load(model.SaveUbj(), model.BandsJson());
+
+        var rows = EtaModel.Rows(test);
+        var a = new EtaSeconds[test.Count];
+        var b = new EtaSeconds[test.Count];
+        model.Predict(rows, test.Count, a);
+        loaded.Predict(rows, test.Count, b);
+
+        Assert.Equal(a, b);
+        Assert.Equal(model.Bands, loaded.Bands);
+        Assert.All(a, e => Assert.True(e.Early <= e.Eta && e.Eta <= e.Late));
+    }
+
+    [Fact]
+    public void Training_without_enough_days_says_so()
+    {
+        var (history, _) = Data.Value;
+        var oneDay = history.Where(s => s.Run.Date == history[0].Run.Date).ToList();
+
+        var error = Assert.Throws<ArgumentException>(() => EtaTrainer.Train(oneDay, Options));
+        Assert.Contains("more than 2 days", error.Message);
+    }
+}
