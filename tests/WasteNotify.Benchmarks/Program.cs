@@ -5,6 +5,7 @@ return args.FirstOrDefault() switch
     "ingest" => await IngestBenchmark.RunAsync(args[1..]),
     "city" => CityBenchmark.Run(),
     "eta" => EtaBenchmark.Run(args[1..]),
+    "tracking" => TrackingBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -14,9 +15,11 @@ static int Usage()
         usage: deploy/dev.sh bench ingest [--fixes N] [--trucks N]
                deploy/dev.sh bench city
                deploy/dev.sh bench eta [--trucks N] [--stops N] [--days N]
+               deploy/dev.sh bench tracking [--trucks N] [--stops N] [--fixes N]
           ingest   QoS 1 fixes from simulated trucks: raw broker rate vs end-to-end rate into PostgreSQL
           city     Monaco import, shortest paths per second, route generation for 2,000 buildings and 10 trucks
           eta      28 days of a simulated 10-truck city, train, then model vs physics vs historical average on 3 new days
+          tracking fixes/s through tracking and ETA refresh for 1,000 trucks x 200 stops, and memory per tracked stop
         """);
     return 2;
 }
