@@ -20,7 +20,7 @@ public sealed class EtaFeatures(RouteHistory history, PhysicsOptions physics, Ti
     public static readonly IReadOnlyList<string> Names =
     [
         "distance_m", "stops_between", "dwell_between_s", "physics_s", "historical_s", "still_for_s", "at_stop", "recent_rate_mps",
-        "elapsed_s", "delay_s", "local_hour", "weekday", "off_route_s", "stop_index", "served_so_far", "since_last_served_s",
+        "elapsed_s", "delay_s", "local_hour", "weekday", "off_route_s", "stop_index", "furthest_served", "since_last_served_s",
         "current_stop_dwell_s", "group_members_before", "load_bins", "bins_to_stop", "long_stops",
     ];
 
@@ -70,7 +70,7 @@ public sealed class EtaFeatures(RouteHistory history, PhysicsOptions physics, Ti
 
         var binsToStop = 0;
         var count = 0;
-        double dwellBetween = 0, priorBetween = 0, groupDwell = 0, previousOffset = double.NaN;
+        double dwellBetween = 0, priorBetween = 0, groupDwell = 0, groupOffset = double.NaN;
         int spotsBetween = 0, groupMembers = 0;
         for (var j = tracker.FirstPending; j < route.StopCount && count < stops.Length; j++)
         {
@@ -79,7 +79,7 @@ public sealed class EtaFeatures(RouteHistory history, PhysicsOptions physics, Ti
                 continue;
             }
 
-            if (double.IsNaN(previousOffset) || route.StopOffsets[j] - previousOffset >= 2 * SpotRadiusMeters)
+            if (double.IsNaN(groupOffset) || route.StopOffsets[j] - groupOffset >= 2 * SpotRadiusMeters)
             {
                 // A new spot: the previous one's truck stop lies between here and the truck.
                 if (groupMembers > 0)
@@ -89,10 +89,9 @@ public sealed class EtaFeatures(RouteHistory history, PhysicsOptions physics, Ti
                     priorBetween += physics.DwellSeconds * groupMembers;
                 }
 
-                (groupDwell, groupMembers) = (0, 0);
+                (groupDwell, groupMembers, groupOffset) = (0, 0, route.StopOffsets[j]);
             }
 
-            previousOffset = route.StopOffsets[j];
             var distance = Math.Max(0, route.StopOffsets[j] - progress);
             var physicsSeconds = (distance / physics.TypicalSpeedMps) + priorBetween + remainingDwell;
             var historical = lastArrival is { } arrived && !double.IsNaN(history.MeanArrivalSeconds(last))

@@ -14,6 +14,9 @@ public sealed class RoutePath
 {
     private const double MetersPerDegree = 111_320;
 
+    /// <summary>Passes this much farther than the closest still count as near as it (GPS noise in a street canyon).</summary>
+    public const double TieMeters = 25;
+
     private readonly double _lat0;
     private readonly double _lon0;
     private readonly double _cosLat0;
@@ -114,8 +117,9 @@ public sealed class RoutePath
     }
 
     /// <summary>
-    /// The offset of each stop along the path, in stop order: the first pass within <paramref name="maxDistance"/> at or
-    /// after the previous stop (a path may pass a building earlier on its way elsewhere; the stop is where it is served).
+    /// The offset of each stop along the path, in stop order: at or after the previous stop (a path may pass a building
+    /// earlier on its way elsewhere; the stop is where it is served), the earliest pass within <paramref name="maxDistance"/>
+    /// nearly as close as the closest, the rule live matching follows, so that a fix at the building matches the stop.
     /// </summary>
     public double[] LocateStops(IReadOnlyList<GeoPoint> stops, double maxDistance)
     {
@@ -131,7 +135,8 @@ public sealed class RoutePath
                 throw new ArgumentException($"stop {k + 1} at {stops[k].Latitude:F6},{stops[k].Longitude:F6} is not within {maxDistance} m of the route's path after stop {k}", nameof(stops));
             }
 
-            from = offsets[k] = matches[0].Offset;
+            var best = matches.Min(m => m.DistanceMeters);
+            from = offsets[k] = matches.First(m => m.DistanceMeters <= best + TieMeters).Offset;
         }
 
         return offsets;

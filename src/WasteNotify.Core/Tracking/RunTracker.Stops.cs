@@ -42,6 +42,7 @@ public sealed partial class RunTracker
             }
             else if (stop.Status != StopStatus.Served && Dwell(stop.Near) is { } served)
             {
+                var reversed = stop.Status == StopStatus.Skipped;
                 if (!Started)
                 {
                     // A stop at the depot's own gate: serving it starts the run.
@@ -52,7 +53,7 @@ public sealed partial class RunTracker
                 stop.Status = StopStatus.Served;
                 stop.Arrival = served.Arrival;
                 events.Add(new TrackingEvent(TrackingEventKind.Arrived, served.Arrival, k + 1));
-                events.Add(new TrackingEvent(TrackingEventKind.Served, served.At, k + 1));
+                events.Add(new TrackingEvent(TrackingEventKind.Served, served.At, k + 1, reversed ? "served after all: it was reported skipped" : null));
                 _lastServed = Math.Max(_lastServed, k);
                 _servedNotDeparted.Add(k);
                 AdvanceFirstPending();
@@ -96,8 +97,9 @@ public sealed partial class RunTracker
             var k = _servedNotDeparted[i];
             ref var stop = ref _stops[k];
             // Moving away, not a noisy still fix that happens to land outside the radius.
+            // Only after arriving: a restored run replays its fixes from the start.
             if (!observation.Still && Math.Abs(observation.Offset - _route.StopOffsets[k]) > _options.StopRadiusMeters
-                && (stop.LastStill is not { } still || observation.Time > still))
+                && observation.Time > stop.Arrival && (stop.LastStill is not { } still || observation.Time > still))
             {
                 Depart(k, events);
                 stop.DepartureSeen = observation.Time;
@@ -125,33 +127,34 @@ public sealed partial class RunTracker
         for (var k = _firstPending; k < _lastServed; k++)
         {
             ref var stop = ref _stops[k];
-            if (stop.Status != StopStatus.Pending || !ServedSoonAfter(k))
+            if (stop.Status != StopStatus.Pending || ServedSoonAfter(k) is not { } laterArrival)
             {
                 continue;
             }
 
-            stop.LaterServedSeen ??= now;
-            var reference = Later(stop.LastNear, stop.LaterServedSeen.Value);
+            // By event time from the later stop's arrival (not from when this was noticed: a restored run replays).
+            var reference = Later(stop.LastNear, laterArrival);
             if (now - reference >= _options.SkipDecisionDelay)
             {
-                Skip(k, stop.LastNear ?? stop.LaterServedSeen.Value, "passed without stopping", events);
+                Skip(k, stop.LastNear ?? laterArrival, "passed without stopping", events);
             }
         }
 
         AdvanceFirstPending();
     }
 
-    private bool ServedSoonAfter(int k)
+    /// <summary>The arrival at the first of the next few stops that was served, or null.</summary>
+    private DateTimeOffset? ServedSoonAfter(int k)
     {
         for (var j = k + 1; j < _stops.Length && j <= k + _options.SkipLookahead; j++)
         {
-            if (_stops[j].Status == StopStatus.Served)
+            if (_stops[j].Status == StopStatus.Served && _stops[j].Arrival is { } arrival)
             {
-                return true;
+                return arrival;
             }
         }
 
-        return false;
+        return null;
     }
 
     private void Skip(int k, DateTimeOffset at, string reason, List<TrackingEvent> events)
@@ -218,7 +221,6 @@ public sealed partial class RunTracker
         public DateTimeOffset? DepartureSeen;
         public DateTimeOffset? LastNear;
         public DateTimeOffset? LastStill;
-        public DateTimeOffset? LaterServedSeen;
         public List<Observation>? Near;
     }
 }

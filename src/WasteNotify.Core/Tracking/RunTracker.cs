@@ -23,8 +23,6 @@ public enum StopStatus
 /// </remarks>
 public sealed partial class RunTracker
 {
-    private const double TieMeters = 25;
-
     private readonly TrackedRoute _route;
     private readonly TrackerOptions _options;
     private readonly StopState[] _stops;
@@ -63,7 +61,7 @@ public sealed partial class RunTracker
 
     public bool OffRoute => _offRouteSince is not null;
 
-    /// <summary>Since when the truck has been away from its path (or at a facility), or null.</summary>
+    /// <summary>Since when the truck has been away from its path, or null; the clock starts again each time it is at a facility.</summary>
     public DateTimeOffset? OffRouteSince => _offRouteSince;
 
     /// <summary>The last time a fix put the truck at a facility (the landfill: it left empty), or null.</summary>
@@ -105,7 +103,7 @@ public sealed partial class RunTracker
 
         Watermark = Watermark is { } w && w > fix.Time ? w : fix.Time;
         var index = InsertionIndex(fix.Time);
-        if (index > 0 && _history[index - 1].Time == fix.Time)
+        if (index < _history.Count && _history[index].Time == fix.Time)
         {
             return false; // a duplicate
         }
@@ -131,7 +129,8 @@ public sealed partial class RunTracker
         var still = IsStill(fix, offset, index);
         var observation = new Observation(fix.Time, offset, still);
         _history.Insert(index, observation);
-        if (!Started && !still && offset >= Math.Min(_options.DepotRadiusMeters / 3, (_route.StopCount > 0 ? _route.StopOffsets[0] : _route.Path.Length) / 2))
+        if (!Started && !still
+            && offset >= Math.Max(_options.StopRadiusMeters, Math.Min(_options.DepotRadiusMeters / 3, (_route.StopCount > 0 ? _route.StopOffsets[0] : _route.Path.Length) / 2)))
         {
             // Moving off along its path: the first stop may be right by the depot, so not "beyond the depot's radius".
             (Started, StartedAt) = (true, fix.Time);
@@ -147,8 +146,11 @@ public sealed partial class RunTracker
         if (inOrder)
         {
             NoteDepartures(observation, events);
-            if (GeoPoint.DistanceMeters(fix.Position, _route.Path.End) <= _options.DepotRadiusMeters && _route.StopCount > 0
-                && offset >= _route.StopOffsets[^1] && Started)
+            // Back at the depot after the last stop: past it, or done with it and moving (a last stop by the depot's
+            // gate must not end the run as the truck arrives at it).
+            var lastStop = _route.StopCount > 0 ? _route.StopOffsets[^1] : 0;
+            if (Started && GeoPoint.DistanceMeters(fix.Position, _route.Path.End) <= _options.DepotRadiusMeters
+                && (offset > lastStop + _options.StopRadiusMeters || (_route.StopCount > 0 && _stops[^1].Status != StopStatus.Pending && !still)))
             {
                 Finish(observation.Time, events);
                 return true;
@@ -279,7 +281,7 @@ public sealed partial class RunTracker
         }
 
         var best = _matches.Min(m => m.DistanceMeters);
-        return _matches.First(m => m.DistanceMeters <= best + TieMeters).Offset;
+        return _matches.First(m => m.DistanceMeters <= best + RoutePath.TieMeters).Offset;
     }
 
     private bool IsStill(TrackedFix fix, double offset, int index)

@@ -89,6 +89,44 @@ public sealed class LoopingRouteTests
     }
 
     [Fact]
+    public void A_last_stop_by_the_depot_is_served_before_the_run_finishes_and_a_repeated_fix_is_a_duplicate()
+    {
+        // Out to 500 m and back: stop 1 at 300 m out, stop 2 at 100 m from the depot on the way back, inside its radius.
+        var route = new TrackedRoute("gate", [Depot, East(500), Depot], [("b1", East(300)), ("b2", East(100))]);
+        var fixes = new List<TrackedFix>();
+        var t = Start;
+        foreach (var (x, v, heading) in Leg(0, 300).Concat(Enumerable.Repeat((300.0, 0.0, (double?)null), 12)).Concat(Leg(300, 500)).Concat(Leg(500, 100))
+                     .Concat(Enumerable.Repeat((100.0, 0.0, (double?)null), 12)).Concat(Leg(100, 0)).Concat(Enumerable.Repeat((0.0, 0.0, (double?)null), 6)))
+        {
+            fixes.Add(new TrackedFix(t, East(x), v, heading));
+            t += TimeSpan.FromSeconds(5);
+        }
+
+        var tracker = new RunTracker(route, new TrackerOptions());
+        var events = new List<TrackingEvent>();
+        foreach (var fix in fixes)
+        {
+            tracker.Observe(fix, events);
+        }
+
+        Assert.False(tracker.Observe(fixes[10], events));
+        var kinds = events.Select(e => (e.Kind, e.StopSequence)).ToList();
+        Assert.Equal((TrackingEventKind.Finished, 0), kinds[^1]);
+        Assert.True(kinds.IndexOf((TrackingEventKind.Served, 2)) < kinds.IndexOf((TrackingEventKind.Departed, 2)));
+        Assert.DoesNotContain(events, e => e.Kind == TrackingEventKind.Skipped);
+        Assert.True(events[^1].At > events.Single(e => e.Kind == TrackingEventKind.Departed && e.StopSequence == 2).At);
+    }
+
+    private static IEnumerable<(double X, double Speed, double? Heading)> Leg(double from, double to)
+    {
+        var step = Math.Sign(to - from) * 40.0;
+        for (var x = from; Math.Abs(to - x) > 1e-6; x = Math.Abs(to - x) < 40 ? to : x + step)
+        {
+            yield return (x, 8, step > 0 ? 90 : 270);
+        }
+    }
+
+    [Fact]
     public void Standing_twenty_minutes_is_a_long_stop_and_leaving_the_path_for_fifteen_is_off_route_once()
     {
         var tracker = new RunTracker(Route, new TrackerOptions());

@@ -135,8 +135,18 @@ public sealed class RunTrackerTests(ITestOutputHelper output)
 
         var recorded = Decisions(before).Concat(Decisions(replayed)).Concat(Decisions(after)).ToList();
         Assert.Equal(recorded.Distinct(), recorded);
-        Assert.Equal(Decisions(run.Track(run.Fixes, DecidableTracker)), recorded.Order());
+        var uninterrupted = run.Track(run.Fixes, DecidableTracker);
+        Assert.Equal(Decisions(uninterrupted), recorded.Order());
         Assert.Equal(run.Route.StopCount, recorded.Count);
+
+        // Times too: what the restarted tracker decided after the restart is what the uninterrupted one decided.
+        var restarted = replayed.Concat(after).Where(e => e.Kind is TrackingEventKind.Departed or TrackingEventKind.Skipped)
+            .GroupBy(e => (e.StopSequence, e.Kind)).ToDictionary(g => g.Key, g => g.Last().At);
+        Assert.NotEmpty(restarted);
+        foreach (var ((stop, kind), at) in restarted)
+        {
+            Assert.Equal(uninterrupted.Last(e => e.StopSequence == stop && e.Kind == kind).At, at);
+        }
     }
 
     private static IEnumerable<(int Stop, TrackingEventKind Kind)> Decisions(IEnumerable<TrackingEvent> events) =>
