@@ -11,18 +11,19 @@ public sealed record EtaSample(float[] Features, int Stop, DateTimeOffset MadeAt
 /// <summary>
 /// Turns a recorded run into training and evaluation samples the way the service sees it live: the fixes are
 /// played through a tracker in the order they arrived, and every <c>every</c> of event time each stop still to
-/// come gets a row, labelled with its actual arrival (taken from the tracker's own stop events over the whole run,
-/// as the service records them) when that is within <c>maxAhead</c>.
+/// come gets a row, labelled with its actual arrival (the tracker's own stop events over the whole run, as the
+/// service records them: <see cref="Replay"/>) when that is within <c>maxAhead</c>.
 /// </summary>
 public static class EtaSampler
 {
     public static List<EtaSample> Sample(TrackedRoute route, TrackerOptions options, EtaFeatures features, IReadOnlyList<TrackedFix> fixes,
-        DateTimeOffset plannedStart, TimeSpan every, TimeSpan maxAhead)
+        PastRun recorded, DateTimeOffset plannedStart, TimeSpan every, TimeSpan maxAhead)
     {
         ArgumentNullException.ThrowIfNull(route);
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(fixes);
-        var actual = Arrivals(route, options, fixes);
+        ArgumentNullException.ThrowIfNull(recorded);
+        var actual = recorded.Arrivals;
         var samples = new List<EtaSample>();
         var tracker = new RunTracker(route, options);
         var events = new List<TrackingEvent>();
@@ -58,11 +59,7 @@ public static class EtaSampler
         return samples;
     }
 
-    /// <summary>Each stop's arrival as tracking records it (the last correction wins), or null when it was not served.</summary>
-    public static IReadOnlyList<DateTimeOffset?> Arrivals(TrackedRoute route, TrackerOptions options, IEnumerable<TrackedFix> fixes) =>
-        Replay(route, options, fixes).Arrivals;
-
-    /// <summary>The run as tracking records it: start, and each stop's arrival and departure.</summary>
+    /// <summary>The run as tracking records it: start, and each stop's arrival (the last correction wins) and departure.</summary>
     public static PastRun Replay(TrackedRoute route, TrackerOptions options, IEnumerable<TrackedFix> fixes, DateTimeOffset? plannedStart = null)
     {
         ArgumentNullException.ThrowIfNull(route);

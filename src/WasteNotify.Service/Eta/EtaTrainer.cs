@@ -34,8 +34,9 @@ public static class EtaTrainer
 
             var history = RouteHistory.Build(run.Route.StopCount, before, physics.DwellSeconds);
             var features = new EtaFeatures(history, physics, zone);
-            result.Add(new RunSamples(run, EtaSampler.Sample(run.Route, tracker, features, run.Fixes, run.PlannedStart, options.SampleEvery, options.MaxAhead)));
-            before.Add(EtaSampler.Replay(run.Route, tracker, run.Fixes, run.PlannedStart));
+            var recorded = EtaSampler.Replay(run.Route, tracker, run.Fixes, run.PlannedStart);
+            result.Add(new RunSamples(run, EtaSampler.Sample(run.Route, tracker, features, run.Fixes, recorded, run.PlannedStart, options.SampleEvery, options.MaxAhead)));
+            before.Add(recorded);
         }
 
         return result;
