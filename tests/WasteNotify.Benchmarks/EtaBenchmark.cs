@@ -24,17 +24,9 @@ internal static class EtaBenchmark
         var clock = Stopwatch.StartNew();
         var fleet = FleetPlan.Create(citySeed: 1, trucks, stops, seed: 11);
         var tracker = new TrackerOptions { Facilities = [fleet.City.Network.Position(fleet.City.LandfillNode)] };
-        var routes = Enumerable.Range(0, trucks).Select(fleet.Tracked).ToList();
         var first = new DateOnly(2026, 9, 7); // a Monday
-        var runs = new List<RecordedRunFixes>();
-        for (var d = 0; d < historyDays + 3; d++)
-        {
-            var date = first.AddDays(d);
-            var local = date.ToDateTime(new TimeOnly(6, 0));
-            var start = new DateTimeOffset(local, zone.GetUtcOffset(local));
-            runs.AddRange(fleet.SimulateDay(date, new TimeOnly(6, 0), zone, new SimulationOptions(), new GpsOptions(), seed: 5)
-                .Select((day, t) => new RecordedRunFixes(routes[t], date, start, [.. day.Fixes.Select(f => new TrackedFix(f.Timestamp, f.Position, f.SpeedMps, f.HeadingDegrees))])));
-        }
+        var runs = Enumerable.Range(0, historyDays + 3)
+            .SelectMany(d => fleet.SimulateRuns(first.AddDays(d), new TimeOnly(6, 0), zone, new SimulationOptions(), new GpsOptions(), seed: 5)).ToList();
 
         Console.WriteLine($"simulated {runs.Count} truck-days ({trucks} trucks x {stops} stops, {historyDays} days of history + 3 new) in {clock.Elapsed.TotalSeconds:F1} s");
         clock.Restart();

@@ -22,13 +22,12 @@ internal static class TrackingBenchmark
         var fleet = FleetPlan.Create(citySeed: 1, trucks: 10, stops, seed: 3);
         var options = new TrackerOptions { Facilities = [fleet.City.Network.Position(fleet.City.LandfillNode)] };
         var date = new DateOnly(2026, 11, 23);
-        var local = date.ToDateTime(new TimeOnly(6, 0));
-        var start = new DateTimeOffset(local, zone.GetUtcOffset(local));
-        var days = fleet.SimulateDay(date, new TimeOnly(6, 0), zone, new SimulationOptions(), new GpsOptions(), seed: 1)
-            .Select(d => d.Fixes.Select(f => new TrackedFix(f.Timestamp, f.Position, f.SpeedMps, f.HeadingDegrees)).ToArray()).ToArray();
+        var runs = fleet.SimulateRuns(date, new TimeOnly(6, 0), zone, new SimulationOptions(), new GpsOptions(), seed: 1).ToArray();
+        var start = runs[0].PlannedStart;
+        var days = runs.Select(r => r.Fixes.ToArray()).ToArray();
 
         var physics = new PhysicsOptions();
-        using var model = TrainModel(fleet, options, physics, date, start, zone);
+        using var model = TrainModel(fleet, options, physics, date, zone);
 
         var trackers = new RunTracker[trucks];
         for (var i = 0; i < trucks; i++)
@@ -103,13 +102,11 @@ internal static class TrackingBenchmark
     }
 
     /// <summary>A model to serve with, trained on three other days of the same routes (in its own method, so that its garbage is gone before memory is measured).</summary>
-    private static EtaModel TrainModel(FleetPlan fleet, TrackerOptions options, PhysicsOptions physics, DateOnly date, DateTimeOffset start, TimeZoneInfo zone)
+    private static EtaModel TrainModel(FleetPlan fleet, TrackerOptions options, PhysicsOptions physics, DateOnly date, TimeZoneInfo zone)
     {
         var training = new EtaTrainingOptions { Rounds = 100, HoldoutDays = 1 };
-        var routes = Enumerable.Range(0, fleet.Routes.Count).Select(fleet.Tracked).ToList();
-        var history = Enumerable.Range(1, 3).SelectMany(d => fleet.SimulateDay(date.AddDays(-7 * d), new TimeOnly(6, 0), zone, new SimulationOptions(), new GpsOptions(), seed: 1)
-            .Select((day, t) => new RecordedRunFixes(routes[t], date.AddDays(-7 * d), start.AddDays(-7 * d),
-                [.. day.Fixes.Select(f => new TrackedFix(f.Timestamp, f.Position, f.SpeedMps, f.HeadingDegrees))]))).ToList();
+        var history = Enumerable.Range(1, 3)
+            .SelectMany(d => fleet.SimulateRuns(date.AddDays(-7 * d), new TimeOnly(6, 0), zone, new SimulationOptions(), new GpsOptions(), seed: 1)).ToList();
         return EtaTrainer.Train(EtaTrainer.Sample(history, options, physics, zone, training), training);
     }
 

@@ -1,4 +1,5 @@
 using WasteNotify.Core.City;
+using WasteNotify.Core.Prediction;
 using WasteNotify.Core.Streets;
 using WasteNotify.Core.Tracking;
 
@@ -26,6 +27,15 @@ public sealed record FleetPlan(GeneratedCity City, IReadOnlyList<Building> Build
     /// <summary>Route <paramref name="t"/> as tracking sees it: its path, and each stop where the truck stands, at its street node.</summary>
     public TrackedRoute Tracked(int t) =>
         new(Routes[t].TruckId, Routes[t].Path, [.. Routes[t].Stops.Select(s => (s.BuildingId, City.Network.Position(s.Node)))], bins: [.. Routes[t].Stops.Select(s => s.Bins)]);
+
+    /// <summary>Each truck's day on a date as a recorded run of its route (<see cref="Tracked"/>), fixes in delivery order.</summary>
+    public IEnumerable<RecordedRunFixes> SimulateRuns(DateOnly date, TimeOnly start, TimeZoneInfo zone, SimulationOptions options, GpsOptions gps, int seed)
+    {
+        var local = date.ToDateTime(start);
+        var plannedStart = new DateTimeOffset(local, zone.GetUtcOffset(local));
+        return SimulateDay(date, start, zone, options, gps, seed)
+            .Select((day, t) => new RecordedRunFixes(Tracked(t), date, plannedStart, [.. day.Fixes.Select(f => f.Tracked)]));
+    }
 
     /// <summary>Each truck's day on a date: its ground truth and what its tracker sends.</summary>
     public IEnumerable<(TruckDayTrace Trace, List<EmittedFix> Fixes)> SimulateDay(DateOnly date, TimeOnly start, TimeZoneInfo zone, SimulationOptions options, GpsOptions gps, int seed)

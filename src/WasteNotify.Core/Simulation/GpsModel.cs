@@ -1,4 +1,5 @@
 using WasteNotify.Core.Streets;
+using WasteNotify.Core.Tracking;
 
 namespace WasteNotify.Core.Simulation;
 
@@ -18,7 +19,11 @@ public enum FixKind
 
 /// <summary>A fix as the tracker sends it, when it reaches the broker, and where the truck really was.</summary>
 public sealed record EmittedFix(string TruckId, DateTimeOffset DeliverAt, DateTimeOffset Timestamp, GeoPoint Position, double SpeedMps, double HeadingDegrees,
-    long Sequence, FixKind Kind, GeoPoint TruePosition);
+    long Sequence, FixKind Kind, GeoPoint TruePosition)
+{
+    /// <summary>The fix as the tracker takes it.</summary>
+    public TrackedFix Tracked => new(Timestamp, Position, SpeedMps, HeadingDegrees);
+}
 
 /// <summary>How the trackers report: interval, noise, dropouts, duplicates and garbage.</summary>
 public sealed record GpsOptions

@@ -4,9 +4,6 @@ using WasteNotify.Core.Tracking;
 
 namespace WasteNotify.Service.Eta;
 
-/// <summary>A finished run to learn from or score on: its route, its date and planned start, its fixes as they arrived.</summary>
-public sealed record RecordedRunFixes(TrackedRoute Route, DateOnly Date, DateTimeOffset PlannedStart, IReadOnlyList<TrackedFix> Fixes);
-
 /// <summary>The samples of one run, with the route history they were built against.</summary>
 public sealed record RunSamples(RecordedRunFixes Run, List<EtaSample> Samples);
 

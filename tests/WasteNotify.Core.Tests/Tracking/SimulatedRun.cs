@@ -41,8 +41,6 @@ internal sealed record SimulatedRun(TrackedRoute Route, TruckDayTrace Truth, Lis
     public static TrackedRoute RouteOf(PlannedRoute planned, IReadOnlyList<RouteStop> stops) =>
         new($"route-{stops.Count}", planned.Path, [.. stops.Select(s => (s.BuildingId, Town.Network.Position(s.Node)))]);
 
-    public static TrackedFix ToTracked(EmittedFix fix) => new(fix.Timestamp, fix.Position, fix.SpeedMps, fix.HeadingDegrees);
-
     /// <summary>Every fix through a fresh tracker, in the given order; the events it decided.</summary>
     public static readonly TrackerOptions Options = new() { Facilities = [Town.Network.Position(Town.LandfillNode)] };
 
@@ -53,7 +51,7 @@ internal sealed record SimulatedRun(TrackedRoute Route, TruckDayTrace Truth, Lis
         var events = new List<TrackingEvent>();
         foreach (var fix in fixes)
         {
-            tracker.Observe(ToTracked(fix), events);
+            tracker.Observe(fix.Tracked, events);
         }
 
         return events;

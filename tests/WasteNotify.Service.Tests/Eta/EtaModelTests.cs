@@ -19,17 +19,9 @@ public sealed class EtaModelTests(ITestOutputHelper output)
     {
         var fleet = FleetPlan.Create(citySeed: 3, trucks: 5, buildingsPerTruck: 60, seed: 4);
         var tracker = new TrackerOptions { Facilities = [fleet.City.Network.Position(fleet.City.LandfillNode)] };
-        var routes = Enumerable.Range(0, 5).Select(fleet.Tracked).ToList();
         var first = new DateOnly(2026, 10, 5);
-        var runs = new List<RecordedRunFixes>();
-        for (var d = 0; d < 18; d++)
-        {
-            var date = first.AddDays(d);
-            var local = date.ToDateTime(new TimeOnly(6, 0));
-            var start = new DateTimeOffset(local, Paris.GetUtcOffset(local));
-            runs.AddRange(fleet.SimulateDay(date, new TimeOnly(6, 0), Paris, new SimulationOptions(), new GpsOptions(), seed: 9)
-                .Select((day, t) => new RecordedRunFixes(routes[t], date, start, [.. day.Fixes.Select(f => new TrackedFix(f.Timestamp, f.Position, f.SpeedMps, f.HeadingDegrees))])));
-        }
+        var runs = Enumerable.Range(0, 18)
+            .SelectMany(d => fleet.SimulateRuns(first.AddDays(d), new TimeOnly(6, 0), Paris, new SimulationOptions(), new GpsOptions(), seed: 9)).ToList();
 
         var samples = EtaTrainer.Sample(runs, tracker, Physics, Paris, Options);
         var cut = first.AddDays(16);

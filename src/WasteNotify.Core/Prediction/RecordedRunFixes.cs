@@ -1,0 +1,6 @@
+using WasteNotify.Core.Tracking;
+
+namespace WasteNotify.Core.Prediction;
+
+/// <summary>A finished run to learn from or score on: its route, its date and planned start, its fixes as they arrived.</summary>
+public sealed record RecordedRunFixes(TrackedRoute Route, DateOnly Date, DateTimeOffset PlannedStart, IReadOnlyList<TrackedFix> Fixes);
