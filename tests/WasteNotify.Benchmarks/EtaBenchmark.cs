@@ -17,9 +17,9 @@ internal static class EtaBenchmark
 {
     public static int Run(string[] args)
     {
-        var trucks = Option(args, "--trucks", 10);
-        var stops = Option(args, "--stops", 120);
-        var historyDays = Option(args, "--days", 28);
+        var trucks = CommandLine.Option(args, "--trucks", 10);
+        var stops = CommandLine.Option(args, "--stops", 120);
+        var historyDays = CommandLine.Option(args, "--days", 28);
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
         var clock = Stopwatch.StartNew();
         var fleet = FleetPlan.Create(citySeed: 1, trucks, stops, seed: 11);
@@ -49,11 +49,5 @@ internal static class EtaBenchmark
         var early = report.Get(EtaTrainer.Model, null).EarlyViolationShare;
         Console.WriteLine($"6-10 min ahead: model MAE / physics MAE = {ratio:F2} (goal <= 0.50); truck before the model's early bound: {early:P1} (goal <= 10%)");
         return 0;
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
     }
 }

@@ -17,8 +17,8 @@ internal static class IngestBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var fixes = Option(args, "--fixes", 1_000_000);
-        var trucks = Option(args, "--trucks", 100);
+        var fixes = CommandLine.Option(args, "--fixes", 1_000_000);
+        var trucks = CommandLine.Option(args, "--trucks", 100);
         var perTruck = fixes / trucks;
         var total = perTruck * trucks;
         Console.WriteLine($"Ingest benchmark: {total:N0} fixes at QoS 1 from {trucks} trucks (one MQTT connection each), {Environment.ProcessorCount} cores");
@@ -222,11 +222,5 @@ internal static class IngestBenchmark
         await connection.OpenAsync();
         await using var cmd = new NpgsqlCommand("SELECT count(*) FROM telemetry", connection);
         return (long)(await cmd.ExecuteScalarAsync())!;
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

@@ -15,9 +15,9 @@ internal static class TrackingBenchmark
 {
     public static int Run(string[] args)
     {
-        var trucks = Option(args, "--trucks", 1_000);
-        var stops = Option(args, "--stops", 200);
-        var fixesPerTruck = Option(args, "--fixes", 300);
+        var trucks = CommandLine.Option(args, "--trucks", 1_000);
+        var stops = CommandLine.Option(args, "--stops", 200);
+        var fixesPerTruck = CommandLine.Option(args, "--fixes", 300);
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
         var fleet = FleetPlan.Create(citySeed: 1, trucks: 10, stops, seed: 3);
         var options = new TrackerOptions { Facilities = [fleet.City.Network.Position(fleet.City.LandfillNode)] };
@@ -118,11 +118,5 @@ internal static class TrackingBenchmark
         GC.WaitForPendingFinalizers();
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         return GC.GetTotalMemory(forceFullCollection: true);
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
     }
 }
