@@ -2,24 +2,17 @@ using WasteNotify.Core.City;
 using WasteNotify.Core.Simulation;
 using WasteNotify.Core.Streets;
 using WasteNotify.Core.Tests.City;
+using WasteNotify.Core.Tests.Tracking;
 using WasteNotify.Testing;
 
 namespace WasteNotify.Core.Tests.Simulation;
 
 public sealed class SimulationTests
 {
-    private static readonly GeneratedCity Town = ProceduralCity.Generate(seed: 2);
-    private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+    private static readonly GeneratedCity Town = SimulatedRun.Town;
+    private static readonly TimeZoneInfo Paris = SimulatedRun.Paris;
     private static readonly DateTimeOffset Start = new(2026, 11, 23, 6, 0, 0, TimeSpan.FromHours(1));
-    private static readonly Lazy<List<RouteStop>> Stops = new(() => RouteOf(60, seed: 3));
-
-    private static List<RouteStop> RouteOf(int count, int seed)
-    {
-        var buildings = Buildings.Near(Town.Network, count, seed);
-        var planner = new RoutePlanner(Town.Network, new EdgeIndex(Town.Network));
-        var route = planner.Plan(Town.DepotNode, buildings, trucks: 1).Single();
-        return [.. route.Stops.Select((b, i) => new RouteStop(b.Id, route.StopNodes[i], b.Bins))];
-    }
+    private static readonly Lazy<List<RouteStop>> Stops = new(() => SimulatedRun.Plan(60, routeSeed: 3).Stops);
 
     private static TruckDayTrace Day(SimulationOptions? options = null, int seed = 1) =>
         new TruckDaySimulator(Town.Network, options ?? new SimulationOptions()).Run("truck-1", Stops.Value, Town.DepotNode, Town.LandfillNode, Start, Paris, seed);
