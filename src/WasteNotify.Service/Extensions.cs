@@ -7,6 +7,7 @@ using WasteNotify.Service.City;
 using WasteNotify.Service.Data;
 using WasteNotify.Service.Ingest;
 using WasteNotify.Service.Security;
+using WasteNotify.Service.Tracking;
 using WasteNotify.Service.Web;
 
 namespace WasteNotify.Service;
@@ -56,6 +57,11 @@ public static class Extensions
         services.AddSingleton<RunScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<RunScheduler>());
 
+        services.AddOptions<TrackingOptions>().BindConfiguration("Tracking").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<LiveRuns>();
+        services.AddSingleton<TrackingService>();
+        services.AddHostedService(sp => sp.GetRequiredService<TrackingService>());
+
         services.AddSingleton<ApiKeys>();
         services.AddAuthentication(ApiKeyAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
@@ -86,6 +92,7 @@ public static class Extensions
         app.MapTrucks();
         app.MapRoutes();
         app.MapRuns();
+        app.MapTracking();
         return app;
     }
 }

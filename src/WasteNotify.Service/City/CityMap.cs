@@ -7,8 +7,11 @@ using WasteNotify.Service.Data;
 
 namespace WasteNotify.Service.City;
 
-/// <summary>The street network in use, with its snapping index; <c>Source</c> says where it came from.</summary>
-public sealed record CityState(StreetNetwork Network, EdgeIndex Index, string Source, GeoPoint DefaultDepot)
+/// <summary>
+/// The street network in use, with its snapping index; <c>Source</c> says where it came from. <c>Facilities</c> are
+/// the places trucks unload (the procedural city's landfill): standing there is never a collection.
+/// </summary>
+public sealed record CityState(StreetNetwork Network, EdgeIndex Index, string Source, GeoPoint DefaultDepot, IReadOnlyList<GeoPoint> Facilities)
 {
     public RoutePlanner Planner() => new(Network, Index);
 
@@ -56,7 +59,7 @@ public sealed partial class CityMap(NpgsqlDataSource dataSource, DatabaseMigrato
         var centre = new GeoPoint(
             Enumerable.Range(0, network.NodeCount).Average(n => network.Position(n).Latitude),
             Enumerable.Range(0, network.NodeCount).Average(n => network.Position(n).Longitude));
-        return (data, new CityState(network, new EdgeIndex(network), "osm", centre));
+        return (data, new CityState(network, new EdgeIndex(network), "osm", centre, []));
     }
 
     public async Task StoreAsync(byte[] extract, CityState state, NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken cancellationToken)
@@ -86,7 +89,8 @@ public sealed partial class CityMap(NpgsqlDataSource dataSource, DatabaseMigrato
 
         var city = ProceduralCity.Generate(options.Value.Seed);
         Log.Loaded(logger, $"the procedural city of seed {options.Value.Seed}", city.Network.NodeCount);
-        return new CityState(city.Network, new EdgeIndex(city.Network), $"procedural:{options.Value.Seed}", city.Network.Position(city.DepotNode));
+        return new CityState(city.Network, new EdgeIndex(city.Network), $"procedural:{options.Value.Seed}", city.Network.Position(city.DepotNode),
+            [city.Network.Position(city.LandfillNode)]);
     }
 
     private static partial class Log

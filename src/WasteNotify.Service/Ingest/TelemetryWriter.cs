@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using WasteNotify.Core.Telemetry;
 using WasteNotify.Service.Data;
+using WasteNotify.Service.Tracking;
 
 namespace WasteNotify.Service.Ingest;
 
@@ -21,6 +22,7 @@ public sealed partial class TelemetryWriter : BackgroundService
     private readonly IngestOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<TelemetryWriter> _logger;
+    private readonly TrackingService _tracking;
     private readonly Channel<TelemetryFix> _queue;
     private readonly Queue<List<TelemetryFix>> _sealed = new();
     private List<TelemetryFix> _filling;
@@ -31,9 +33,11 @@ public sealed partial class TelemetryWriter : BackgroundService
     private long _retryAt;
     private long _droppedInOutage;
 
+    /// <param name="tracking">Takes every batch once stored: tracking decides only from stored fixes, so a restart can decide again.</param>
     public TelemetryWriter(TelemetryTable table, DatabaseMigrator migrator, IngestMetrics metrics, IOptions<IngestOptions> options,
-        TimeProvider time, ILogger<TelemetryWriter> logger)
+        TimeProvider time, TrackingService tracking, ILogger<TelemetryWriter> logger)
     {
+        _tracking = tracking;
         _table = table;
         _migrator = migrator;
         _metrics = metrics;
@@ -185,6 +189,7 @@ public sealed partial class TelemetryWriter : BackgroundService
             _sealed.Dequeue();
             _backlog -= batch.Count;
             _metrics.OnWritten(stored, batch.Count - stored);
+            _tracking.OnStored(batch);
             if (_databaseDown)
             {
                 Log.DatabaseBack(_logger, _backlog, _droppedInOutage);

@@ -1,0 +1,274 @@
+using WasteNotify.Core.Prediction;
+using WasteNotify.Core.Streets;
+using WasteNotify.Core.Telemetry;
+using WasteNotify.Core.Tracking;
+using WasteNotify.Service.Eta;
+
+namespace WasteNotify.Service.Tracking;
+
+/// <summary>Buffers the ETA refresh of every run shares (tracking is one loop): sized to the longest route seen.</summary>
+internal sealed class EtaScratch
+{
+    public float[] Rows { get; private set; } = [];
+
+    public UpcomingStop[] Stops { get; private set; } = [];
+
+    public EtaSeconds[] Etas { get; private set; } = [];
+
+    public void Ensure(int stops)
+    {
+        if (Stops.Length < stops)
+        {
+            (Rows, Stops, Etas) = (new float[stops * EtaFeatures.Count], new UpcomingStop[stops], new EtaSeconds[stops]);
+        }
+    }
+}
+
+/// <summary>The serving model with its version; null while none is promoted.</summary>
+internal sealed record ServingModel(EtaModel Model, int Version);
+
+/// <summary>
+/// One run being followed: its tracker, what it decided that is not stored yet, and its latest predictions. Only the
+/// tracking loop touches it.
+/// </summary>
+internal sealed class LiveRun
+{
+    private readonly StopDecision?[] _decided;
+    private readonly HashSet<int> _dirtyStops = [];
+    private readonly List<TrackingEvent> _pending = [];
+    private readonly List<(string Kind, int Sequence, DateTimeOffset At, string? Detail)> _stored = [];
+
+    public LiveRun(RunRow row, RunTracker tracker, EtaFeatures features, IEnumerable<StopDecision> decided)
+    {
+        (Row, Tracker, Features) = (row, tracker, features);
+        _decided = new StopDecision?[tracker.Route.StopCount];
+        foreach (var stop in decided.Where(s => s.Sequence <= _decided.Length))
+        {
+            _decided[stop.Sequence - 1] = stop;
+            tracker.Restore(stop.Sequence, stop.Status == "served" ? StopStatus.Served : StopStatus.Skipped, stop.ArrivedAt, stop.DepartedAt is not null);
+        }
+
+        tracker.Restore(row.StartedAt, row.Status == "finished");
+        FinishedAt = row.FinishedAt;
+    }
+
+    public RunRow Row { get; }
+
+    public RunTracker Tracker { get; }
+
+    public EtaFeatures Features { get; }
+
+    public long Id => Row.Id;
+
+    public DateTimeOffset? FinishedAt { get; private set; }
+
+    public GeoPoint? Position { get; private set; }
+
+    public DateTimeOffset? LastFixAt { get; private set; }
+
+    /// <summary>The latest fix time a GPS-silent anomaly was raised for (one per silence).</summary>
+    public DateTimeOffset? SilentReportedFor { get; set; }
+
+    public bool NotStartedReported { get; set; }
+
+    public DateTimeOffset? LastLogged { get; set; }
+
+    public RunSnapshot? Snapshot { get; private set; }
+
+    public bool HasUnstored => _dirtyStops.Count > 0 || _stored.Count > 0 || RunStateDirty;
+
+    private bool RunStateDirty { get; set; }
+
+    /// <summary>Takes a fix; returns the events it decided (also kept until stored).</summary>
+    public ReadOnlySpan<TrackingEvent> Observe(TrackedFix fix)
+    {
+        _pending.Clear();
+        Tracker.Observe(fix, _pending);
+        if (LastFixAt is null || fix.Time > LastFixAt)
+        {
+            (LastFixAt, Position) = (fix.Time, fix.Position);
+        }
+
+        foreach (var e in _pending)
+        {
+            Apply(e);
+        }
+
+        return System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pending);
+    }
+
+    public static TrackedFix Tracked(TelemetryFix fix) =>
+        new(fix.Timestamp, new GeoPoint(fix.Latitude, fix.Longitude), fix.SpeedMetersPerSecond, fix.HeadingDegrees);
+
+    /// <summary>An anomaly the wall clock found (the tracker's clock cannot see silence).</summary>
+    public void Report(string kind, DateTimeOffset at, string detail) => _stored.Add((kind, 0, at, detail));
+
+    private void Apply(TrackingEvent e)
+    {
+        _stored.Add((Kind(e.Kind), e.StopSequence, e.At, e.Detail));
+        if (e.IsStopEvent)
+        {
+            var k = e.StopSequence - 1;
+            var building = Tracker.Route.BuildingIds[k];
+            var current = _decided[k] ?? new StopDecision(e.StopSequence, building, "served", null, null);
+            _decided[k] = e.Kind switch
+            {
+                TrackingEventKind.Arrived => current with { ArrivedAt = e.At },
+                TrackingEventKind.Served => current with { Status = "served" },
+                TrackingEventKind.Departed => current with { DepartedAt = e.At },
+                TrackingEventKind.Skipped => current with { Status = "skipped", ArrivedAt = null, DepartedAt = null },
+                _ => current,
+            };
+            _dirtyStops.Add(k);
+        }
+        else if (e.Kind is TrackingEventKind.Started or TrackingEventKind.Finished)
+        {
+            FinishedAt = e.Kind == TrackingEventKind.Finished ? e.At : FinishedAt;
+            RunStateDirty = true;
+        }
+    }
+
+    /// <summary>Adds what is not stored yet to a batch; <see cref="Stored"/> once the batch committed.</summary>
+    public void AddUnstored(Npgsql.NpgsqlBatch batch)
+    {
+        foreach (var k in _dirtyStops)
+        {
+            if (_decided[k] is { } stop)
+            {
+                RunRecords.AddStop(batch, Id, stop);
+            }
+        }
+
+        foreach (var (kind, sequence, at, detail) in _stored)
+        {
+            RunRecords.AddEvent(batch, Id, kind, sequence, at, detail);
+        }
+
+        if (RunStateDirty)
+        {
+            RunRecords.AddRunState(batch, Id, Status, Tracker.StartedAt, FinishedAt);
+        }
+    }
+
+    public void Stored()
+    {
+        _dirtyStops.Clear();
+        _stored.Clear();
+        RunStateDirty = false;
+    }
+
+    public string Status => Tracker.Finished ? "finished" : Tracker.Started ? "started" : "planned";
+
+    /// <summary>
+    /// Predicts the arrival at every stop still to come as of the latest fix (or the planned start before any), with
+    /// the model once the route has <paramref name="modelAfterRuns"/> recorded runs, else the physics baseline; logs
+    /// them for evaluation when <paramref name="log"/> is given and a logging interval has passed.
+    /// </summary>
+    public RunSnapshot Refresh(EtaScratch scratch, ServingModel? serving, int modelAfterRuns, PhysicsOptions physics, TrackingOptions options,
+        DateTimeOffset wallNow, List<LoggedPrediction>? log)
+    {
+        var route = Tracker.Route;
+        scratch.Ensure(route.StopCount);
+        var madeAt = Tracker.Watermark ?? Row.PlannedStart;
+        var count = Tracker.Finished ? 0 : Features.Build(Tracker, madeAt, Row.PlannedStart, scratch.Rows, scratch.Stops);
+        var useModel = serving is not null && Features.History.Runs >= modelAfterRuns;
+        if (useModel)
+        {
+            serving!.Model.Predict(scratch.Rows, count, scratch.Etas);
+        }
+        else
+        {
+            for (var i = 0; i < count; i++)
+            {
+                scratch.Etas[i] = EtaTrainer.Fixed(scratch.Stops[i].PhysicsSeconds, physics);
+            }
+        }
+
+        var predictor = useModel ? EtaTrainer.Model : EtaTrainer.Physics;
+        var upcoming = new StopEta[count];
+        for (var i = 0; i < count; i++)
+        {
+            var (stop, eta) = (scratch.Stops[i].Stop, scratch.Etas[i]);
+            upcoming[i] = new StopEta(stop + 1, route.BuildingIds[stop], madeAt.AddSeconds(eta.Eta), madeAt.AddSeconds(eta.Early), madeAt.AddSeconds(eta.Late));
+        }
+
+        if (log is not null && Tracker.Started && (LastLogged is not { } last || madeAt - last >= options.LogPredictionsEvery))
+        {
+            LastLogged = madeAt;
+            Log(log, madeAt, upcoming, scratch, count, predictor, physics, options.LogPredictionsAhead);
+        }
+
+        Snapshot = new RunSnapshot(Id, Row.RouteId, Row.TruckId, Row.ServiceDate, Row.PlannedStart, Status, Tracker.StartedAt, LastFixAt,
+            Position?.Latitude, Position?.Longitude, Tracker.Latest?.Offset, route.Path.Length, madeAt, predictor, useModel ? serving!.Version : null,
+            upcoming, [.. _decided.OfType<StopDecision>()], Anomalies(wallNow, options));
+        return Snapshot;
+    }
+
+    private void Log(List<LoggedPrediction> log, DateTimeOffset madeAt, StopEta[] upcoming, EtaScratch scratch, int count, string predictor,
+        PhysicsOptions physics, TimeSpan ahead)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var physicsSeconds = scratch.Stops[i].PhysicsSeconds;
+            if (physicsSeconds > ahead.TotalSeconds && upcoming[i].Eta - madeAt > ahead)
+            {
+                continue;
+            }
+
+            var u = upcoming[i];
+            log.Add(new LoggedPrediction(Id, u.Sequence, madeAt, predictor, u.Eta, u.Early, u.Late));
+            if (predictor != EtaTrainer.Physics)
+            {
+                log.Add(Logged(u.Sequence, madeAt, EtaTrainer.Physics, EtaTrainer.Fixed(physicsSeconds, physics)));
+            }
+
+            if (!float.IsNaN(scratch.Stops[i].HistoricalSeconds))
+            {
+                log.Add(Logged(u.Sequence, madeAt, EtaTrainer.Historical, EtaTrainer.Fixed(scratch.Stops[i].HistoricalSeconds, physics)));
+            }
+        }
+    }
+
+    private LoggedPrediction Logged(int sequence, DateTimeOffset madeAt, string predictor, EtaSeconds eta) =>
+        new(Id, sequence, madeAt, predictor, madeAt.AddSeconds(eta.Eta), madeAt.AddSeconds(eta.Early), madeAt.AddSeconds(eta.Late));
+
+    private List<string> Anomalies(DateTimeOffset wallNow, TrackingOptions options)
+    {
+        var anomalies = new List<string>();
+        if (Tracker.Finished)
+        {
+            return anomalies;
+        }
+
+        if (Tracker.OffRouteSince is { } off && Tracker.Watermark - off >= options.OffRouteAfter)
+        {
+            anomalies.Add($"off route since {off:O}");
+        }
+
+        if (Tracker.StillSince is { } still && Tracker.Watermark - still >= options.LongStopAfter)
+        {
+            anomalies.Add($"standing since {still:O}");
+        }
+
+        if (Tracker.Started && LastFixAt is { } lastFix && wallNow - lastFix >= options.SilentAfter)
+        {
+            anomalies.Add($"no GPS fix since {lastFix:O}");
+        }
+
+        if (!Tracker.Started && wallNow - Row.PlannedStart >= options.NotStartedAfter)
+        {
+            anomalies.Add($"not started (planned {Row.PlannedStart:O})");
+        }
+
+        return anomalies;
+    }
+
+    /// <summary>An event kind as stored: off_route, long_stop, ...</summary>
+    public static string Kind(TrackingEventKind kind) => kind switch
+    {
+        TrackingEventKind.OffRoute => "off_route",
+        TrackingEventKind.BackOnRoute => "back_on_route",
+        TrackingEventKind.LongStop => "long_stop",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+}

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using WasteNotify.Core.Tracking;
+
+namespace WasteNotify.Service.Tracking;
+
+/// <summary>A predicted arrival at a stop still to come, with its early and late bounds.</summary>
+public sealed record StopEta(int Sequence, string BuildingId, DateTimeOffset Eta, DateTimeOffset Early, DateTimeOffset Late);
+
+/// <summary>A stop the tracker has decided: served (with arrival and departure) or skipped.</summary>
+public sealed record StopDecision(int Sequence, string BuildingId, string Status, DateTimeOffset? ArrivedAt, DateTimeOffset? DepartedAt);
+
+/// <summary>
+/// A tracked run as of its latest fix: where the truck is, what it did, and the arrival predicted at every stop still
+/// to come. <c>MadeAt</c> is the event time the predictions were made at; <c>Predictor</c> says which one made them
+/// ("model", or "physics" until the route has enough history or while no model is trained).
+/// </summary>
+public sealed record RunSnapshot(
+    long RunId,
+    string RouteId,
+    string TruckId,
+    DateOnly ServiceDate,
+    DateTimeOffset PlannedStart,
+    string Status,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? LastFixAt,
+    double? Latitude,
+    double? Longitude,
+    double? ProgressMeters,
+    double PathMeters,
+    DateTimeOffset MadeAt,
+    string Predictor,
+    int? ModelVersion,
+    IReadOnlyList<StopEta> Upcoming,
+    IReadOnlyList<StopDecision> Done,
+    IReadOnlyList<string> Anomalies);
+
+/// <summary>What tracking decided on one fix: the run's new state and the events (stop decisions, anomalies) that came with it.</summary>
+public sealed record RunUpdate(RunSnapshot Run, IReadOnlyList<TrackingEvent> Events);
+
+/// <summary>
+/// The runs being tracked, as of their latest fix, for the API and the notifier. Written by the tracking loop only;
+/// readers get immutable snapshots.
+/// </summary>
+public sealed class LiveRuns
+{
+    private readonly ConcurrentDictionary<long, RunSnapshot> _runs = new();
+    private readonly ConcurrentDictionary<string, long> _runOfBuilding = new(StringComparer.Ordinal);
+
+    /// <summary>Raised on the tracking loop after each fix that changed a run; handlers must be quick and must not throw.</summary>
+    public event Action<RunUpdate>? Updated;
+
+    public RunSnapshot? Get(long runId) => _runs.GetValueOrDefault(runId);
+
+    public IReadOnlyList<RunSnapshot> All() => [.. _runs.Values.OrderBy(r => r.PlannedStart).ThenBy(r => r.RunId)];
+
+    /// <summary>The tracked run that collects a building today, if any.</summary>
+    public RunSnapshot? OfBuilding(string buildingId) =>
+        _runOfBuilding.TryGetValue(buildingId, out var runId) ? Get(runId) : null;
+
+    internal void Publish(RunSnapshot snapshot, IReadOnlyList<TrackingEvent> events)
+    {
+        var isNew = !_runs.ContainsKey(snapshot.RunId);
+        _runs[snapshot.RunId] = snapshot;
+        if (isNew)
+        {
+            foreach (var stop in snapshot.Upcoming.Select(s => s.BuildingId).Concat(snapshot.Done.Select(d => d.BuildingId)))
+            {
+                _runOfBuilding[stop] = snapshot.RunId;
+            }
+        }
+
+        Updated?.Invoke(new RunUpdate(snapshot, events));
+    }
+
+    internal void Remove(long runId)
+    {
+        if (_runs.TryRemove(runId, out var snapshot))
+        {
+            foreach (var stop in snapshot.Upcoming.Select(s => s.BuildingId).Concat(snapshot.Done.Select(d => d.BuildingId)))
+            {
+                _runOfBuilding.TryRemove(new KeyValuePair<string, long>(stop, runId));
+            }
+        }
+    }
+}

@@ -1,0 +1,265 @@
+using Npgsql;
+using NpgsqlTypes;
+using WasteNotify.Core.Prediction;
+using WasteNotify.Core.Streets;
+using WasteNotify.Core.Tracking;
+using WasteNotify.Service.City;
+
+namespace WasteNotify.Service.Tracking;
+
+/// <summary>A route run as the database holds it.</summary>
+public sealed record RunRow(long Id, string RouteId, string TruckId, DateOnly ServiceDate, DateTimeOffset PlannedStart, string Status,
+    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
+
+/// <summary>A prediction as served, for the evaluation log.</summary>
+public readonly record struct LoggedPrediction(long RunId, int Sequence, DateTimeOffset MadeAt, string Predictor, DateTimeOffset Eta, DateTimeOffset Early, DateTimeOffset Late);
+
+/// <summary>The SQL of tracking: runs to follow, their recorded decisions and fixes, route histories, and what tracking writes.</summary>
+public static class RunRecords
+{
+    private const string RunColumns = "id, route_id, truck_id, service_date, planned_start, status, started_at, finished_at";
+
+    /// <summary>Runs not yet finished or cancelled, with a truck, on these local dates.</summary>
+    public static async Task<List<RunRow>> OpenRunsAsync(NpgsqlDataSource db, DateOnly from, DateOnly to, string? truckId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"""
+            SELECT {RunColumns} FROM route_runs
+            WHERE service_date BETWEEN @from AND @to AND status IN ('planned', 'started') AND truck_id IS NOT NULL
+              AND (@truck IS NULL OR truck_id = @truck)
+            ORDER BY planned_start, id
+            """);
+        cmd.Parameters.AddWithValue("from", from);
+        cmd.Parameters.AddWithValue("to", to);
+        cmd.Parameters.Add(new NpgsqlParameter<string?>("truck", NpgsqlDbType.Text) { TypedValue = truckId });
+        return await ReadRunsAsync(cmd, ct);
+    }
+
+    public static async Task<RunRow?> RunAsync(NpgsqlDataSource db, long id, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"SELECT {RunColumns} FROM route_runs WHERE id = @id AND truck_id IS NOT NULL");
+        cmd.Parameters.AddWithValue("id", id);
+        return (await ReadRunsAsync(cmd, ct)).SingleOrDefault();
+    }
+
+    private static async Task<List<RunRow>> ReadRunsAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var runs = new List<RunRow>();
+        while (await reader.ReadAsync(ct))
+        {
+            runs.Add(new RunRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateOnly>(3),
+                reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6), reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7)));
+        }
+
+        return runs;
+    }
+
+    /// <summary>
+    /// The route as tracking sees it. Each stop is where the route's path serves it: the street node its building is
+    /// served from, as the planner routed it (a building's own position can be 50 m from its street).
+    /// </summary>
+    public static async Task<TrackedRoute?> RouteAsync(NpgsqlDataSource db, string routeId, CityState city, TrackerOptions options, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT r.path, s.building_id, b.lat, b.lon, b.bins
+            FROM routes r JOIN route_stops s ON s.route_id = r.id JOIN buildings b ON b.id = s.building_id
+            WHERE r.id = @id ORDER BY s.sequence
+            """);
+        cmd.Parameters.AddWithValue("id", routeId);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        double[]? flat = null;
+        var stops = new List<(string, GeoPoint)>();
+        var bins = new List<int>();
+        while (await reader.ReadAsync(ct))
+        {
+            flat ??= reader.GetFieldValue<double[]>(0);
+            var building = new GeoPoint(reader.GetDouble(2), reader.GetDouble(3));
+            var node = city.Index.NearestNode(building, maxMeters: 2_000);
+            stops.Add((reader.GetString(1), node is { } n ? city.Network.Position(n) : building));
+            bins.Add(reader.GetInt32(4));
+        }
+
+        if (flat is null || flat.Length < 4)
+        {
+            return null;
+        }
+
+        var path = Enumerable.Range(0, flat.Length / 2).Select(i => new GeoPoint(flat[2 * i], flat[(2 * i) + 1])).ToList();
+        return new TrackedRoute(routeId, path, stops, maxStopDistance: Math.Max(60, 2 * options.MaxLateralMeters), bins: bins);
+    }
+
+    /// <summary>The decisions recorded for a run's stops (before a restart).</summary>
+    public static async Task<List<StopDecision>> StopsAsync(NpgsqlDataSource db, long runId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT sequence, building_id, status, arrived_at, departed_at FROM run_stops WHERE run_id = @run ORDER BY sequence
+            """);
+        cmd.Parameters.AddWithValue("run", runId);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var stops = new List<StopDecision>();
+        while (await reader.ReadAsync(ct))
+        {
+            stops.Add(new StopDecision(reader.GetInt32(0), reader.GetString(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4)));
+        }
+
+        return stops;
+    }
+
+    /// <summary>A truck's stored fixes from a moment on, by event time; only those received before a moment when one is given.</summary>
+    public static async Task<List<TrackedFix>> FixesAsync(NpgsqlDataSource db, string truckId, DateTimeOffset from, DateTimeOffset? receivedBefore, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT ts, lat, lon, speed_mps, heading_deg FROM telemetry
+            WHERE truck_id = @truck AND ts >= @from AND (@before IS NULL OR received_at < @before) ORDER BY ts
+            """);
+        cmd.Parameters.AddWithValue("truck", truckId);
+        cmd.Parameters.AddWithValue("from", from.ToUniversalTime());
+        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset?>("before", NpgsqlDbType.TimestampTz) { TypedValue = receivedBefore?.ToUniversalTime() });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var fixes = new List<TrackedFix>();
+        while (await reader.ReadAsync(ct))
+        {
+            fixes.Add(new TrackedFix(reader.GetFieldValue<DateTimeOffset>(0), new GeoPoint(reader.GetDouble(1), reader.GetDouble(2)),
+                reader.IsDBNull(3) ? null : reader.GetFloat(3), reader.IsDBNull(4) ? null : reader.GetFloat(4)));
+        }
+
+        return fixes;
+    }
+
+    /// <summary>
+    /// Where a run's fixes begin: the start of its local service date, or the end of the same truck's previous run that
+    /// day, whichever is later (the fixes of a morning round are not the afternoon's).
+    /// </summary>
+    public static async Task<DateTimeOffset> FixesFromAsync(NpgsqlDataSource db, RunRow run, TimeZoneInfo zone, CancellationToken ct)
+    {
+        var midnight = run.ServiceDate.ToDateTime(TimeOnly.MinValue);
+        var from = new DateTimeOffset(midnight, zone.GetUtcOffset(midnight));
+        await using var cmd = db.CreateCommand("""
+            SELECT max(finished_at) FROM route_runs
+            WHERE truck_id = @truck AND service_date = @date AND id <> @id AND finished_at IS NOT NULL AND planned_start <= @start
+            """);
+        cmd.Parameters.AddWithValue("truck", run.TruckId);
+        cmd.Parameters.AddWithValue("date", run.ServiceDate);
+        cmd.Parameters.AddWithValue("id", run.Id);
+        cmd.Parameters.AddWithValue("start", run.PlannedStart.ToUniversalTime());
+        return await cmd.ExecuteScalarAsync(ct) is DateTime previous && previous > from.UtcDateTime ? new DateTimeOffset(previous, TimeSpan.Zero) : from.ToUniversalTime();
+    }
+
+    /// <summary>The route's most recent finished runs before a date, as their stop decisions recorded them.</summary>
+    public static async Task<List<PastRun>> HistoryAsync(NpgsqlDataSource db, string routeId, int stopCount, DateOnly before, int maxRuns, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT r.started_at, s.sequence, s.arrived_at, s.departed_at
+            FROM (SELECT id, started_at FROM route_runs
+                  WHERE route_id = @route AND service_date < @before AND status = 'finished' AND started_at IS NOT NULL
+                  ORDER BY service_date DESC LIMIT @max) r
+            JOIN run_stops s ON s.run_id = r.id AND s.status = 'served'
+            ORDER BY r.started_at
+            """);
+        cmd.Parameters.AddWithValue("route", routeId);
+        cmd.Parameters.AddWithValue("before", before);
+        cmd.Parameters.AddWithValue("max", maxRuns);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var runs = new List<PastRun>();
+        DateTimeOffset? current = null;
+        DateTimeOffset?[] arrivals = [], departures = [];
+        while (await reader.ReadAsync(ct))
+        {
+            var started = reader.GetFieldValue<DateTimeOffset>(0);
+            if (started != current)
+            {
+                (current, arrivals, departures) = (started, new DateTimeOffset?[stopCount], new DateTimeOffset?[stopCount]);
+                runs.Add(new PastRun(started, arrivals, departures));
+            }
+
+            var k = reader.GetInt32(1) - 1;
+            if (k < stopCount)
+            {
+                arrivals[k] = reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2);
+                departures[k] = reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3);
+            }
+        }
+
+        return runs;
+    }
+
+    /// <summary>Adds to a batch the upsert of a stop's current decision.</summary>
+    public static void AddStop(NpgsqlBatch batch, long runId, StopDecision stop)
+    {
+        var cmd = new NpgsqlBatchCommand("""
+            INSERT INTO run_stops (run_id, sequence, building_id, status, arrived_at, departed_at) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (run_id, sequence) DO UPDATE SET status = excluded.status, arrived_at = excluded.arrived_at,
+                departed_at = excluded.departed_at, decided_at_wall = now()
+            WHERE (run_stops.status, run_stops.arrived_at, run_stops.departed_at) IS DISTINCT FROM (excluded.status, excluded.arrived_at, excluded.departed_at)
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = runId });
+        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = stop.Sequence });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stop.BuildingId });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stop.Status });
+        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = stop.ArrivedAt?.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = stop.DepartedAt?.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        batch.BatchCommands.Add(cmd);
+    }
+
+    /// <summary>Adds to a batch an event, stored once however often a replay decides it again.</summary>
+    public static void AddEvent(NpgsqlBatch batch, long runId, string kind, int sequence, DateTimeOffset at, string? detail)
+    {
+        var cmd = new NpgsqlBatchCommand("""
+            INSERT INTO run_events (run_id, kind, sequence, at, detail) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = runId });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
+        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = sequence });
+        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = at.ToUniversalTime() });
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = detail, NpgsqlDbType = NpgsqlDbType.Text });
+        batch.BatchCommands.Add(cmd);
+    }
+
+    /// <summary>Adds to a batch the run's own state.</summary>
+    public static void AddRunState(NpgsqlBatch batch, long runId, string status, DateTimeOffset? startedAt, DateTimeOffset? finishedAt)
+    {
+        var cmd = new NpgsqlBatchCommand("""
+            UPDATE route_runs SET status = $2, started_at = $3, finished_at = $4 WHERE id = $1 AND status <> 'cancelled'
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = runId });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = status });
+        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = startedAt?.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = finishedAt?.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        batch.BatchCommands.Add(cmd);
+    }
+
+    /// <summary>Adds to a batch the predictions to log (one statement for all of them).</summary>
+    public static void AddPredictions(NpgsqlBatch batch, IReadOnlyList<LoggedPrediction> predictions)
+    {
+        var cmd = new NpgsqlBatchCommand("""
+            INSERT INTO eta_predictions (run_id, sequence, made_at, predictor, eta, early, late)
+            SELECT * FROM unnest($1::bigint[], $2::integer[], $3::timestamptz[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[])
+            ON CONFLICT DO NOTHING
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. predictions.Select(p => p.RunId)] });
+        cmd.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. predictions.Select(p => p.Sequence)] });
+        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. predictions.Select(p => p.MadeAt.ToUniversalTime())] });
+        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. predictions.Select(p => p.Predictor)] });
+        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. predictions.Select(p => p.Eta.ToUniversalTime())] });
+        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. predictions.Select(p => p.Early.ToUniversalTime())] });
+        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. predictions.Select(p => p.Late.ToUniversalTime())] });
+        batch.BatchCommands.Add(cmd);
+    }
+
+    /// <summary>The serving model: the most recently promoted version, or null while none is.</summary>
+    public static async Task<(int Version, byte[] Booster, string Bands)?> ServingModelAsync(NpgsqlDataSource db, int? newerThan, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT version, booster, bands::text FROM eta_models WHERE promoted_at IS NOT NULL ORDER BY promoted_at DESC, version DESC LIMIT 1
+            """);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct) || reader.GetInt32(0) == newerThan)
+        {
+            return null;
+        }
+
+        return (reader.GetInt32(0), reader.GetFieldValue<byte[]>(1), reader.GetString(2));
+    }
+}

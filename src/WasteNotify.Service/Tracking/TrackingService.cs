@@ -1,0 +1,408 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using WasteNotify.Core.Prediction;
+using WasteNotify.Core.Telemetry;
+using WasteNotify.Core.Tracking;
+using WasteNotify.Service.City;
+using WasteNotify.Service.Data;
+using WasteNotify.Service.Eta;
+
+namespace WasteNotify.Service.Tracking;
+
+/// <summary>
+/// Follows every truck along its run by event time and keeps the arrival predictions of its stops to come.
+/// </summary>
+/// <remarks>
+/// Tracking takes fixes once they are stored, so that what it decided can always be decided again: after a crash the
+/// run's recorded decisions are restored and its stored fixes replayed through a fresh tracker, which decides the
+/// same things at the same event times; decisions are upserted per stop and events keyed by their event time, so a
+/// replay stores nothing twice and loses nothing. One loop owns all run state; the API reads immutable snapshots.
+/// Wall-clock anomalies (GPS silent, not started by the planned time) are checked every <c>CheckEvery</c>.
+/// </remarks>
+public sealed partial class TrackingService(
+    NpgsqlDataSource db,
+    DatabaseMigrator migrator,
+    CityMap cityMap,
+    RunScheduler scheduler,
+    LiveRuns live,
+    IOptions<TrackingOptions> options,
+    TimeProvider time,
+    ILogger<TrackingService> logger) : BackgroundService
+{
+    private const int MaxUnstoredPredictions = 200_000;
+    private static readonly TimeSpan MaxFlushRetry = TimeSpan.FromSeconds(10);
+
+    private readonly TrackingOptions _options = options.Value;
+    private readonly PhysicsOptions _physics = options.Value.Physics();
+    private readonly Channel<IReadOnlyList<TelemetryFix>> _stored = Channel.CreateUnbounded<IReadOnlyList<TelemetryFix>>();
+    private readonly Dictionary<long, LiveRun> _runs = [];
+    private readonly Dictionary<string, LiveRun> _runOfTruck = new(StringComparer.Ordinal);
+    private readonly HashSet<long> _finished = [];
+    private readonly Dictionary<string, DateTimeOffset> _noRunUntil = new(StringComparer.Ordinal);
+    private readonly List<LoggedPrediction> _predictions = [];
+    private readonly EtaScratch _scratch = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TrackerOptions _tracker = new();
+    private ServingModel? _serving;
+    private DateTimeOffset _flushAfter;
+    private TimeSpan _flushBackoff = TimeSpan.FromMilliseconds(250);
+    private long _untracked;
+    private long _observed;
+
+    /// <summary>Completes once the runs open at start-up are rebuilt from the database.</summary>
+    public Task Ready => _ready.Task;
+
+    /// <summary>Fixes observed so far, and those of trucks with no run to follow.</summary>
+    public (long Observed, long Untracked) Counts => (Interlocked.Read(ref _observed), Interlocked.Read(ref _untracked));
+
+    /// <summary>The version of the model serving predictions, or null while the physics baseline serves alone.</summary>
+    public int? ModelVersion => _serving?.Version;
+
+    /// <summary>Hands over fixes the writer has stored (called by <see cref="Ingest.TelemetryWriter"/>; never blocks).</summary>
+    public void OnStored(IReadOnlyList<TelemetryFix> fixes) => _stored.Writer.TryWrite(fixes);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await StartUpAsync(stoppingToken);
+            var reader = _stored.Reader;
+            var nextCheck = time.GetUtcNow();
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var wait = nextCheck - time.GetUtcNow();
+                if (wait > TimeSpan.Zero && !reader.TryPeek(out _))
+                {
+                    await Task.WhenAny(reader.WaitToReadAsync(stoppingToken).AsTask(), Task.Delay(wait, time, stoppingToken));
+                    stoppingToken.ThrowIfCancellationRequested();
+                }
+
+                while (reader.TryRead(out var fixes))
+                {
+                    foreach (var fix in fixes)
+                    {
+                        await ObserveAsync(fix, stoppingToken);
+                    }
+                }
+
+                if (time.GetUtcNow() >= nextCheck)
+                {
+                    await WatchAsync(stoppingToken);
+                    nextCheck = time.GetUtcNow() + _options.CheckEvery;
+                }
+
+                await FlushAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        // What was decided but not stored yet: one last try (a crash loses it too, and the replay decides it again).
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5), time);
+        _flushAfter = default;
+        try
+        {
+            await FlushAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task StartUpAsync(CancellationToken ct)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            try
+            {
+                await migrator.EnsureAsync(ct);
+                var city = await cityMap.GetAsync(ct);
+                _tracker = _options.Tracker(city.Facilities);
+                await LoadModelAsync(ct);
+                await ActivateOpenRunsAsync(ct);
+                _ready.TrySetResult();
+                Log.Started(logger, _runs.Count, _serving?.Version);
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            {
+                Log.StartFailed(logger, ex.Message, delay);
+                await Task.Delay(delay, time, ct);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+        }
+    }
+
+    private DateOnly LocalDate(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, scheduler.Zone).DateTime);
+
+    /// <summary>Follows today's open runs (and yesterday's still under way), so that they have ETAs before their truck moves.</summary>
+    private async Task ActivateOpenRunsAsync(CancellationToken ct)
+    {
+        var today = LocalDate(time.GetUtcNow());
+        foreach (var run in await RunRecords.OpenRunsAsync(db, today.AddDays(-1), today, null, ct))
+        {
+            if ((run.ServiceDate == today || run.Status == "started") && !_runs.ContainsKey(run.Id) && !_finished.Contains(run.Id)
+                && !_runOfTruck.ContainsKey(run.TruckId))
+            {
+                await ActivateAsync(run, receivedBefore: null, ct);
+            }
+        }
+    }
+
+    private async Task ObserveAsync(TelemetryFix fix, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _observed);
+        LiveRun? run;
+        try
+        {
+            run = await RunOfAsync(fix, ct);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            // The fix is stored: the run's replay takes it once the database answers again.
+            Log.ActivateFailed(logger, fix.TruckId, ex.Message);
+            run = null;
+        }
+
+        if (run is null)
+        {
+            Interlocked.Increment(ref _untracked);
+            return;
+        }
+
+        var events = run.Observe(LiveRun.Tracked(fix));
+        var snapshot = run.Refresh(_scratch, _serving, _options.ModelAfterRuns, _physics, _options, time.GetUtcNow(),
+            _predictions.Count < MaxUnstoredPredictions ? _predictions : null);
+        live.Publish(snapshot, events.ToArray());
+    }
+
+    /// <summary>The run a fix belongs to: its truck's first open run of the fix's local date (or one under way since the day before).</summary>
+    private async Task<LiveRun?> RunOfAsync(TelemetryFix fix, CancellationToken ct)
+    {
+        var date = LocalDate(fix.Timestamp);
+        if (_runOfTruck.TryGetValue(fix.TruckId, out var run)
+            && (run.Row.ServiceDate == date || (run.Tracker.Started && fix.Timestamp - run.Row.PlannedStart < TimeSpan.FromHours(18))))
+        {
+            return run;
+        }
+
+        var now = time.GetUtcNow();
+        if (_noRunUntil.TryGetValue(fix.TruckId, out var until) && now < until)
+        {
+            return null;
+        }
+
+        var next = (await RunRecords.OpenRunsAsync(db, date, date, fix.TruckId, ct)).FirstOrDefault(r => !_finished.Contains(r.Id));
+        if (next is null || await ActivateAsync(next, receivedBefore: fix.ReceivedAt, ct) is not { } activated)
+        {
+            _noRunUntil[fix.TruckId] = now + _options.CheckEvery;
+            return null;
+        }
+
+        _noRunUntil.Remove(fix.TruckId);
+        return activated;
+    }
+
+    /// <summary>
+    /// Rebuilds a run from the database: its recorded decisions, then its stored fixes replayed by event time. When a
+    /// live fix activates the run, only the fixes received before it are replayed: it and those after come in the order
+    /// they were delivered, as they would have had the run been followed already (so the pace of delivery, which
+    /// decides how many fixes one stored batch holds, cannot change what is decided).
+    /// </summary>
+    private async Task<LiveRun?> ActivateAsync(RunRow row, DateTimeOffset? receivedBefore, CancellationToken ct)
+    {
+        var city = await cityMap.GetAsync(ct);
+        var route = await RunRecords.RouteAsync(db, row.RouteId, city, _tracker, ct);
+        if (route is null)
+        {
+            Log.NoRoute(logger, row.Id, row.RouteId);
+            return null;
+        }
+
+        if (_runOfTruck.Remove(row.TruckId, out var previous))
+        {
+            // The truck moved on to its next run without the previous one finishing (it never came back to the depot).
+            _runs.Remove(previous.Id);
+            Log.Superseded(logger, previous.Id, row.Id, row.TruckId);
+        }
+
+        var history = RouteHistory.Build(route.StopCount,
+            await RunRecords.HistoryAsync(db, row.RouteId, route.StopCount, row.ServiceDate, maxRuns: 8, ct), _physics.DwellSeconds);
+        var run = new LiveRun(row, new RunTracker(route, _tracker), new EtaFeatures(history, _physics, scheduler.Zone),
+            await RunRecords.StopsAsync(db, row.Id, ct));
+        var from = await RunRecords.FixesFromAsync(db, row, scheduler.Zone, ct);
+        var replayed = await RunRecords.FixesAsync(db, row.TruckId, from, receivedBefore, ct);
+        foreach (var fix in replayed)
+        {
+            run.Observe(fix);
+        }
+
+        _runs[row.Id] = run;
+        _runOfTruck[row.TruckId] = run;
+        live.Publish(run.Refresh(_scratch, _serving, _options.ModelAfterRuns, _physics, _options, time.GetUtcNow(), log: null), []);
+        Log.Activated(logger, row.Id, row.RouteId, row.TruckId, replayed.Count, history.Runs);
+        return run;
+    }
+
+    /// <summary>The wall clock's part: silent GPS, runs not started, newly created runs, a newly promoted model.</summary>
+    private async Task WatchAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        try
+        {
+            await ActivateOpenRunsAsync(ct);
+            if (await RunRecords.ServingModelAsync(db, _serving?.Version, ct) is { } promoted)
+            {
+                Use(promoted.Version, promoted.Booster, promoted.Bands);
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            Log.WatchFailed(logger, ex.Message);
+        }
+
+        foreach (var run in _runs.Values)
+        {
+            if (run.Tracker.Finished)
+            {
+                continue;
+            }
+
+            if (run.Tracker.Started && run.LastFixAt is { } lastFix && now - lastFix >= _options.SilentAfter && run.SilentReportedFor != lastFix)
+            {
+                run.SilentReportedFor = lastFix;
+                run.Report("gps_silent", lastFix, $"no fix for {(now - lastFix).TotalMinutes:0} min");
+                Log.Anomaly(logger, run.Id, run.Row.TruckId, "GPS silent");
+            }
+
+            if (!run.Tracker.Started && !run.NotStartedReported && now - run.Row.PlannedStart >= _options.NotStartedAfter)
+            {
+                run.NotStartedReported = true;
+                run.Report("not_started", run.Row.PlannedStart, $"not started {(now - run.Row.PlannedStart).TotalMinutes:0} min after its planned start");
+                Log.Anomaly(logger, run.Id, run.Row.TruckId, "not started");
+            }
+
+            live.Publish(run.Refresh(_scratch, _serving, _options.ModelAfterRuns, _physics, _options, now, log: null), []);
+        }
+
+        // Runs no longer followed (finished, superseded) stay readable for the rest of their day.
+        var today = LocalDate(now);
+        foreach (var snapshot in live.All().Where(s => s.ServiceDate < today && !_runs.ContainsKey(s.RunId)))
+        {
+            live.Remove(snapshot.RunId);
+        }
+    }
+
+    private async Task LoadModelAsync(CancellationToken ct)
+    {
+        if (await RunRecords.ServingModelAsync(db, null, ct) is { } serving)
+        {
+            Use(serving.Version, serving.Booster, serving.Bands);
+        }
+    }
+
+    private void Use(int version, byte[] booster, string bands)
+    {
+        try
+        {
+            var model = EtaModel.Load(booster, bands);
+            var old = _serving;
+            _serving = new ServingModel(model, version);
+            old?.Model.Dispose();
+            Log.ModelLoaded(logger, version);
+        }
+        catch (Exception ex) when (ex is XGBoost.XGBoostException or System.Text.Json.JsonException or ArgumentException)
+        {
+            Log.ModelRefused(logger, version, ex.Message);
+        }
+    }
+
+    /// <summary>Stores what runs decided and the predictions to log, in one transaction; on failure keeps them and retries.</summary>
+    private async Task FlushAsync(CancellationToken ct)
+    {
+        var dirty = _runs.Values.Where(r => r.HasUnstored).ToList();
+        if ((dirty.Count == 0 && _predictions.Count == 0) || time.GetUtcNow() < _flushAfter)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var connection = await db.OpenConnectionAsync(ct);
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            await using var batch = new NpgsqlBatch(connection, tx);
+            foreach (var run in dirty)
+            {
+                run.AddUnstored(batch);
+            }
+
+            if (_predictions.Count > 0)
+            {
+                RunRecords.AddPredictions(batch, _predictions);
+            }
+
+            await batch.ExecuteNonQueryAsync(ct);
+            await tx.CommitAsync(ct);
+            dirty.ForEach(r => r.Stored());
+            _predictions.Clear();
+            _flushBackoff = TimeSpan.FromMilliseconds(250);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            Log.FlushFailed(logger, dirty.Count, ex.Message);
+            _flushAfter = time.GetUtcNow() + _flushBackoff;
+            _flushBackoff = TimeSpan.FromTicks(Math.Min(_flushBackoff.Ticks * 2, MaxFlushRetry.Ticks));
+            return;
+        }
+
+        foreach (var run in dirty.Where(r => r.Tracker.Finished))
+        {
+            _runs.Remove(run.Id);
+            _runOfTruck.Remove(run.Row.TruckId);
+            _finished.Add(run.Id);
+            Log.Finished(logger, run.Id, run.Row.TruckId);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Tracking {Runs} open runs; arrival model {Version}", EventName = "TrackingStarted")]
+        public static partial void Started(ILogger logger, int runs, int? version);
+
+        [LoggerMessage(2, LogLevel.Warning, "Tracking cannot start ({Reason}); retrying in {Delay}", EventName = "TrackingStartFailed")]
+        public static partial void StartFailed(ILogger logger, string reason, TimeSpan delay);
+
+        [LoggerMessage(3, LogLevel.Warning, "Could not look up the run of truck {Truck} ({Reason}); its stored fixes are replayed later", EventName = "RunLookupFailed")]
+        public static partial void ActivateFailed(ILogger logger, string truck, string reason);
+
+        [LoggerMessage(4, LogLevel.Warning, "Run {Run}: route {Route} has no path or no stops; not tracked", EventName = "RunWithoutRoute")]
+        public static partial void NoRoute(ILogger logger, long run, string route);
+
+        [LoggerMessage(5, LogLevel.Warning, "Run {Previous} of truck {Truck} never finished; following run {Run}", EventName = "RunSuperseded")]
+        public static partial void Superseded(ILogger logger, long previous, long run, string truck);
+
+        [LoggerMessage(6, LogLevel.Information, "Following run {Run} (route {Route}, truck {Truck}): {Fixes} stored fixes replayed, {History} past runs of history", EventName = "RunActivated")]
+        public static partial void Activated(ILogger logger, long run, string route, string truck, int fixes, int history);
+
+        [LoggerMessage(7, LogLevel.Warning, "Tracking's periodic check failed ({Reason})", EventName = "TrackingWatchFailed")]
+        public static partial void WatchFailed(ILogger logger, string reason);
+
+        [LoggerMessage(8, LogLevel.Warning, "Run {Run} (truck {Truck}): {Anomaly}", EventName = "RunAnomaly")]
+        public static partial void Anomaly(ILogger logger, long run, string truck, string anomaly);
+
+        [LoggerMessage(9, LogLevel.Information, "Arrival model version {Version} now serves", EventName = "ModelLoaded")]
+        public static partial void ModelLoaded(ILogger logger, int version);
+
+        [LoggerMessage(10, LogLevel.Error, "Arrival model version {Version} could not be loaded ({Reason}); the previous predictor keeps serving", EventName = "ModelRefused")]
+        public static partial void ModelRefused(ILogger logger, int version, string reason);
+
+        [LoggerMessage(11, LogLevel.Warning, "Could not store the decisions of {Runs} runs ({Reason}); kept and retried", EventName = "TrackingFlushFailed")]
+        public static partial void FlushFailed(ILogger logger, int runs, string reason);
+
+        [LoggerMessage(12, LogLevel.Information, "Run {Run} (truck {Truck}) finished", EventName = "RunFinished")]
+        public static partial void Finished(ILogger logger, long run, string truck);
+    }
+}
