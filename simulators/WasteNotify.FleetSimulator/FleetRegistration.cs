@@ -70,7 +70,7 @@ internal sealed class FleetRegistration(HttpClient http, TextWriter log) : IDisp
             }
         }
 
-        await log.WriteLineAsync($"register: {plan.Routes.Count} trucks, {plan.Buildings.Count} buildings, {changed.Count} of {plan.Routes.Count} routes imported (the rest were up to date), "
+        await log.WriteLineAsync($"register: {plan.Routes.Count} trucks, {plan.Buildings.Count} buildings, {changed.Count} routes imported and {plan.Routes.Count - changed.Count} already up to date, "
             + $"every day from {plannedStart:HH\\:mm}; runs of {string.Join(", ", dates.Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))} at {http.BaseAddress}");
     }
 

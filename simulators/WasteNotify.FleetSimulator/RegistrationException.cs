@@ -18,7 +18,7 @@ internal sealed class RegistrationException(string message, Exception? inner = n
             var root = json.RootElement;
             foreach (var name in new[] { "title", "detail" })
             {
-                if (root.TryGetProperty(name, out var text) && text.ValueKind == JsonValueKind.String)
+                if (root.TryGetProperty(name, out var text) && text.ValueKind == JsonValueKind.String && text.GetString() != response.ReasonPhrase)
                 {
                     problem.Add(text.GetString()!);
                 }
