@@ -109,6 +109,12 @@ MQ_DIR="$STATE/mosquitto"
 mq_pid() { [ -f "$MQ_DIR/mosquitto.pid" ] && cat "$MQ_DIR/mosquitto.pid"; }
 mq_running() { local pid; pid="$(mq_pid 2>/dev/null)" && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# The HTTP status of GET $1 on the demo's service, nothing while it does not answer (bash alone: no curl needed).
+http_status() {
+  (exec 3<>"/dev/tcp/127.0.0.1/${HTTP_URL##*:}" || exit 1
+   printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$1" >&3
+   read -r -t 5 _ code _ <&3 && printf '%s' "$code") 2>/dev/null || true
+}
 
 mq_up() {
   mq_running && return 0
@@ -172,10 +178,19 @@ demo() {
   dotnet run --project src/WasteNotify.Service -c Release --no-build -- --urls "$HTTP_URL" &
   service=$!
   trap 'kill "$service" "${fleet:-}" 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
-  for _ in $(seq 1 60); do port_open "${HTTP_URL##*:}" && break; sleep 0.5; done
+  # The fleet registers through the API, which answers once the service is up with its database and broker.
+  local health=""
+  for _ in $(seq 1 120); do
+    health="$(http_status /health)"
+    [ "$health" = 200 ] && break
+    kill -0 "$service" 2>/dev/null || die "the service exited; its output is above"
+    sleep 0.5
+  done
+  [ "$health" = 200 ] || die "$HTTP_URL/health does not answer 200 (${health:-no answer}): is the database or the broker down?"
   # A live fleet of 4 trucks on the default city, 10 times faster than real time; ground truth in .local/sim.
+  # It first registers its trucks, buildings, routes and today's runs with the service, so tracking follows them.
   dotnet run --project simulators/WasteNotify.FleetSimulator -c Release --no-build -- \
-    live --trucks 4 --speed 10 --port "$MQTT_PORT" --truth "$STATE/sim/truth" &
+    live --trucks 4 --speed 10 --port "$MQTT_PORT" --truth "$STATE/sim/truth" --register "$HTTP_URL" --api-key "$key" &
   fleet=$!
   echo "WasteNotify is running on $HTTP_URL with a simulated fleet of 4 trucks (x10). Ctrl-C stops both."
   echo "  health:  $HTTP_URL/health     API: $HTTP_URL/openapi/v1.json"

@@ -16,6 +16,11 @@ catch (ArgumentException ex)
     await Console.Error.WriteLineAsync($"wastenotify-sim: {ex.Message}\n\n{Simulator.Usage}");
     return 2;
 }
+catch (RegistrationException ex)
+{
+    await Console.Error.WriteLineAsync($"wastenotify-sim: registering the fleet with the service failed: {ex.Message}");
+    return 1;
+}
 catch (OperationCanceledException)
 {
     return 0;

@@ -6,19 +6,27 @@ namespace WasteNotify.FleetSimulator;
 /// <summary>The modes that simulate trucks: live (real time or K times faster), history (past days, fast) and load.</summary>
 internal static class SimulatedModes
 {
+    /// <summary>When every simulated day starts, local time (live then shifts its day to end now).</summary>
+    public static readonly TimeOnly DayStart = new(6, 0);
+
     /// <summary>
-    /// Today's day for every truck, published as it happens. At K times real time the simulated day is placed so
-    /// that its event times never run ahead of the clock (ingest refuses fixes from the future): it ends now.
+    /// Today's day for every truck, placed so that at K times real time its event times never run ahead of the clock
+    /// (ingest refuses fixes from the future): it ends now.
     /// </summary>
-    public static async Task LiveAsync(FleetPlan plan, FixPublisher publisher, double speed, SimulationOptions options, GpsOptions gps, int seed,
-        TimeZoneInfo zone, string? truthDirectory, TimeProvider time, TextWriter log, CancellationToken ct)
+    public static LiveDay PlanLive(FleetPlan plan, double speed, SimulationOptions options, GpsOptions gps, int seed, TimeZoneInfo zone, TimeProvider time)
     {
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
-        var days = plan.SimulateDay(today, new TimeOnly(6, 0), zone, options, gps, seed).ToList();
+        var now = time.GetUtcNow();
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        var days = plan.SimulateDay(today, DayStart, zone, options, gps, seed).ToList();
         var start = days.Min(d => d.Trace.Samples[0].Time);
         var end = days.Max(d => d.Fixes.Max(f => f.DeliverAt));
-        var now = time.GetUtcNow();
-        var shift = now - start - ((end - start) * (1 - (1 / speed)));
+        return new LiveDay(days, start, end, now - start - ((end - start) * (1 - (1 / speed))));
+    }
+
+    /// <summary>The planned day published as it happens, K times faster than real time.</summary>
+    public static async Task LiveAsync(LiveDay day, FixPublisher publisher, double speed, string? truthDirectory, TimeProvider time, TextWriter log, CancellationToken ct)
+    {
+        var (days, start, end, shift) = day;
         using (var truth = truthDirectory is null ? null : new TruthWriter(truthDirectory))
         {
             foreach (var (trace, fixes) in days)
@@ -44,22 +52,22 @@ internal static class SimulatedModes
         await publisher.FlushAsync(ct);
     }
 
-    /// <summary>Past days, Monday to Saturday, as fast as possible: to files (fixes and ground truth) and/or the broker.</summary>
-    public static async Task HistoryAsync(FleetPlan plan, FixPublisher? publisher, int days, SimulationOptions options, GpsOptions gps, int seed,
-        TimeZoneInfo zone, string truthDirectory, TimeProvider time, TextWriter log, CancellationToken ct)
+    /// <summary>The past days history simulates: the last <paramref name="days"/> before today, Sundays left out.</summary>
+    public static List<DateOnly> HistoryDates(int days, TimeZoneInfo zone, TimeProvider time)
     {
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
+        return [.. Enumerable.Range(1, days).Reverse().Select(d => today.AddDays(-d)).Where(d => d.DayOfWeek != DayOfWeek.Sunday)];
+    }
+
+    /// <summary>Past days, Monday to Saturday, as fast as possible: to files (fixes and ground truth) and/or the broker.</summary>
+    public static async Task HistoryAsync(FleetPlan plan, FixPublisher? publisher, IReadOnlyList<DateOnly> dates, SimulationOptions options, GpsOptions gps, int seed,
+        TimeZoneInfo zone, string truthDirectory, TextWriter log, CancellationToken ct)
+    {
         using var truth = new TruthWriter(truthDirectory);
         long count = 0;
-        for (var d = days; d >= 1; d--)
+        foreach (var date in dates)
         {
-            var date = today.AddDays(-d);
-            if (date.DayOfWeek == DayOfWeek.Sunday)
-            {
-                continue;
-            }
-
-            var simulated = plan.SimulateDay(date, new TimeOnly(6, 0), zone, options, gps, seed).ToList();
+            var simulated = plan.SimulateDay(date, DayStart, zone, options, gps, seed).ToList();
             foreach (var (trace, fixes) in simulated)
             {
                 truth.Write(trace, fixes, TimeSpan.Zero);

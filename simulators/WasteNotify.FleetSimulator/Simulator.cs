@@ -10,6 +10,8 @@ internal static class Simulator
           common:  --host 127.0.0.1 --port 11883 --prefix wastenotify --owntracks --seed 1
           live     --trucks 4 --buildings 60 --speed 1 --interval 5 --city-seed 1 --time-zone Europe/Paris --truth DIR
           history  --days 28 --trucks 10 --buildings 60 --out DIR [--publish] --interval 5 --city-seed 1
+                   live and history: [--register http://127.0.0.1:5280 --api-key KEY] registers the fleet with the
+                   service first (trucks, buildings, routes, the simulated days' runs)
           load     --trucks 1000 --rate 5000 --duration 60 --city-seed 1
           replay   --file PATH [--format jersey-city | --delimiter , --columns lat,lon,truck,time --header --time-zone ZONE]
                    [--speed 0 (as fast as possible) | K] [--keep-times]
@@ -69,14 +71,22 @@ internal static class Simulator
                 }
 
                 var buildings = a.Int("--buildings", 60, 1, 5_000);
+                using var registration = Registration(a, log);
                 var fleet = FleetPlan.Create(citySeed, trucks, buildings, seed);
                 if (mode == "live")
                 {
                     var speed = a.Double("--speed", 1, 1, 10_000);
                     var truth = a.Text("--truth");
                     a.EnsureAllUsed();
+                    var day = SimulatedModes.PlanLive(fleet, speed, new SimulationOptions(), gps, seed, zone, time);
+                    if (registration is not null)
+                    {
+                        var (date, start) = day.PlannedStart(zone);
+                        await registration.RegisterAsync(fleet, citySeed, zone, start, [date], ct);
+                    }
+
                     await using var publisher = await FixPublisher.ConnectAsync(host, port, prefix, ownTracks, ct);
-                    await SimulatedModes.LiveAsync(fleet, publisher, speed, new SimulationOptions(), gps, seed, zone, truth, time, log, ct);
+                    await SimulatedModes.LiveAsync(day, publisher, speed, truth, time, log, ct);
                     return 0;
                 }
 
@@ -84,13 +94,37 @@ internal static class Simulator
                 var output = a.Text("--out") ?? throw new ArgumentException("history needs --out DIR for its fixes and ground truth");
                 var publish = a.Flag("--publish");
                 a.EnsureAllUsed();
+                var dates = SimulatedModes.HistoryDates(days, zone, time);
+                if (registration is not null)
+                {
+                    await registration.RegisterAsync(fleet, citySeed, zone, SimulatedModes.DayStart, dates, ct);
+                }
+
                 await using var historyPublisher = publish ? await FixPublisher.ConnectAsync(host, port, prefix, ownTracks, ct) : null;
-                await SimulatedModes.HistoryAsync(fleet, historyPublisher, days, new SimulationOptions(), gps, seed, zone, output, time, log, ct);
+                await SimulatedModes.HistoryAsync(fleet, historyPublisher, dates, new SimulationOptions(), gps, seed, zone, output, log, ct);
                 return 0;
             }
 
             default:
                 throw new ArgumentException($"unknown mode '{mode}'");
         }
+    }
+
+    /// <summary>--register URL --api-key KEY, both or neither.</summary>
+    private static FleetRegistration? Registration(Arguments a, TextWriter log)
+    {
+        var url = a.Text("--register");
+        var key = a.Text("--api-key");
+        if (url is null)
+        {
+            return key is null ? null : throw new ArgumentException("--api-key goes with --register URL");
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var service) || service.Scheme is not ("http" or "https"))
+        {
+            throw new ArgumentException($"--register must be the service's http(s) address, not '{url}'");
+        }
+
+        return FleetRegistration.Create(service, key ?? throw new ArgumentException("--register needs --api-key KEY (an operator or admin key)"), log);
     }
 }

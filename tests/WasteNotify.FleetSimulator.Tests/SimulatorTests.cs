@@ -12,7 +12,7 @@ public sealed class SimulatorTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    private static string[] Common(string prefix) =>
+    internal static string[] Common(string prefix) =>
         ["--host", TestEnvironment.MqttHost, "--port", TestEnvironment.MqttPort.ToString(CultureInfo.InvariantCulture), "--prefix", prefix];
 
     [Fact]

@@ -59,6 +59,26 @@ internal sealed class ServiceHost : IAsyncDisposable
         return $"received {m.Received}, stored {m.Stored}, duplicates {m.Duplicates}, rejected {m.RejectedTotal}, buffered {m.Buffered}, dropped {m.Dropped}, write failures {m.WriteFailures}, database up {m.DatabaseUp}";
     }
 
+    /// <summary>The database <see cref="StartOnNewDatabaseAsync"/> made for this host, dropped with it; null when the test brought its own.</summary>
+    public TestDatabase? Database { get; private set; }
+
+    /// <summary>The service on a fresh database of its own, which is dropped when the host is disposed.</summary>
+    public static async Task<ServiceHost> StartOnNewDatabaseAsync(IDictionary<string, string?>? settings = null)
+    {
+        var database = await TestDatabase.CreateAsync();
+        try
+        {
+            var host = await StartAsync(database.ConnectionString, settings: settings);
+            host.Database = database;
+            return host;
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
+    }
+
     public static async Task<ServiceHost> StartAsync(string connectionString, int? mqttPort = null, IDictionary<string, string?>? settings = null)
     {
         var id = Guid.NewGuid().ToString("N")[..10];
@@ -116,5 +136,9 @@ internal sealed class ServiceHost : IAsyncDisposable
 
         await App.StopAsync();
         await App.DisposeAsync();
+        if (Database is not null)
+        {
+            await Database.DisposeAsync();
+        }
     }
 }

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using WasteNotify.Core.City;
+using WasteNotify.Core.Simulation;
+
+namespace WasteNotify.FleetSimulator;
+
+/// <summary>
+/// Makes the service know a simulated fleet through its operator API, before the fleet publishes: a truck per route
+/// (the route's id), the buildings, the routes with the simulator's own street path and stop order, driven every day
+/// from the simulated day's start, and the runs of the simulated dates. Registering the same fleet again changes nothing.
+/// </summary>
+internal sealed class FleetRegistration(HttpClient http, TextWriter log) : IDisposable
+{
+    private static readonly DayOfWeek[] EveryDay = Enum.GetValues<DayOfWeek>();
+
+    public static FleetRegistration Create(Uri service, string apiKey, TextWriter log)
+    {
+        var http = new HttpClient { BaseAddress = service, Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        return new FleetRegistration(http, log);
+    }
+
+    public async Task RegisterAsync(FleetPlan plan, int citySeed, TimeZoneInfo zone, TimeOnly plannedStart, IReadOnlyList<DateOnly> dates, CancellationToken ct)
+    {
+        // The simulated streets must be the service's: its routes' paths and the buildings' snapping come from them.
+        var city = await SendAsync<CityView>(HttpMethod.Get, "/api/city", null, ct);
+        if (city.Source != $"procedural:{citySeed}")
+        {
+            throw new RegistrationException($"the service's streets are '{city.Source}', not the simulator's 'procedural:{citySeed}' (start the service with City__Seed={citySeed}, or pass the service's --city-seed)");
+        }
+
+        var depot = plan.City.Network.Position(plan.City.DepotNode);
+        foreach (var (truck, _, _) in plan.Routes)
+        {
+            await SendAsync(HttpMethod.Put, $"/api/trucks/{truck}", JsonContent.Create(new { name = $"Simulated truck {truck}", depotLat = depot.Latitude, depotLon = depot.Longitude }), ct);
+        }
+
+        var csv = new StringWriter(CultureInfo.InvariantCulture);
+        BuildingCsv.Write(csv, plan.Buildings);
+        await SendAsync(HttpMethod.Post, "/api/buildings/import", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"), ct);
+
+        // Only routes the service does not hold as they are: importing one replaces it, and with it its runs.
+        var buildings = plan.Buildings.ToDictionary(b => b.Id, StringComparer.Ordinal);
+        var wanted = AsImported(plan.Routes.Select(r => new CollectionRoute(r.TruckId, r.TruckId, [.. r.Stops.Select(s => s.BuildingId)], r.Path, new RouteSchedule(EveryDay, plannedStart))), buildings);
+        var held = (await SendAsync<RouteView[]>(HttpMethod.Get, "/api/routes", null, ct)).ToDictionary(r => r.Id, StringComparer.Ordinal);
+        var changed = wanted.Where(r => !(held.TryGetValue(r.Id, out var h) && h.Matches(r))).ToList();
+        if (changed.Count > 0)
+        {
+            var geojson = new MemoryStream();
+            RouteGeoJson.Write(geojson, changed, buildings);
+            await SendAsync(HttpMethod.Post, "/api/routes/import", new ByteArrayContent(geojson.ToArray()) { Headers = { ContentType = new("application/geo+json") } }, ct);
+        }
+
+        foreach (var date in dates)
+        {
+            var runs = await SendAsync<CreatedRuns>(HttpMethod.Post, "/api/runs", JsonContent.Create(new { date = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }), ct);
+            var local = date.ToDateTime(plannedStart);
+            var expected = new DateTimeOffset(local, zone.GetUtcOffset(local));
+            foreach (var (truck, _, _) in plan.Routes)
+            {
+                var run = runs.Runs.FirstOrDefault(r => r.RouteId == truck)
+                    ?? throw new RegistrationException($"the service made no run of route {truck} on {date:yyyy-MM-dd}");
+                if (run.PlannedStart != expected)
+                {
+                    throw new RegistrationException($"the service plans the run of route {truck} on {date:yyyy-MM-dd} at {run.PlannedStart:u}, not at {expected:u} when the simulated day starts: is its City__TimeZone --time-zone {zone.Id}?");
+                }
+            }
+        }
+
+        await log.WriteLineAsync($"register: {plan.Routes.Count} trucks, {plan.Buildings.Count} buildings, {changed.Count} routes imported and {plan.Routes.Count - changed.Count} already up to date, "
+            + $"every day from {plannedStart:HH\\:mm}; runs of {string.Join(", ", dates.Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))} at {http.BaseAddress}");
+    }
+
+    public void Dispose() => http.Dispose();
+
+    /// <summary>The routes as the service stores them once imported: GeoJSON carries positions to 7 decimals (about 1 cm).</summary>
+    private static IReadOnlyList<CollectionRoute> AsImported(IEnumerable<CollectionRoute> routes, Dictionary<string, Building> buildings)
+    {
+        var geojson = new MemoryStream();
+        RouteGeoJson.Write(geojson, routes, buildings);
+        geojson.Position = 0;
+        return RouteGeoJson.Read(geojson, buildings.Keys.ToHashSet(StringComparer.Ordinal));
+    }
+
+    private Task SendAsync(HttpMethod method, string path, HttpContent content, CancellationToken ct) => SendAsync<JsonElement>(method, path, content, ct);
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, ct);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new RegistrationException($"{method} {request.RequestUri}: the service does not answer ({ex.Message})", ex);
+        }
+        catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
+        {
+            throw new RegistrationException($"{method} {request.RequestUri}: no answer within {http.Timeout.TotalSeconds:N0} s", ex);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await RegistrationException.RefusedAsync(response, ct);
+            }
+
+            return (await response.Content.ReadFromJsonAsync<T>(ct))!;
+        }
+    }
+
+    private sealed record CityView(string Source);
+
+    private sealed record RunView(string RouteId, DateTimeOffset PlannedStart);
+
+    private sealed record CreatedRuns(int Created, RunView[] Runs);
+
+    private sealed record RouteView(string Id, string? TruckId, string[] Weekdays, string? PlannedStart, string[] Stops, double[][] Path)
+    {
+        public bool Matches(CollectionRoute route) =>
+            TruckId == route.TruckId
+            && PlannedStart == route.Schedule?.PlannedStart.ToString("HH:mm", CultureInfo.InvariantCulture)
+            && Weekdays.Order(StringComparer.Ordinal).SequenceEqual((route.Schedule?.Weekdays ?? []).Select(d => d.ToString()).Order(StringComparer.Ordinal))
+            && Stops.SequenceEqual(route.Stops)
+            && Path.Length == route.Path.Count
+            && Path.Zip(route.Path).All(p => p.First[0] == p.Second.Latitude && p.First[1] == p.Second.Longitude);
+    }
+}
