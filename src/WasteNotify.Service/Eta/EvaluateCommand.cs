@@ -105,7 +105,9 @@ public static class EvaluateCommand
         using (model)
         {
             var physics = new PhysicsOptions();
-            var traced = TraceSampler.Sample(runs, fixes, new TrackerOptions(), physics, zone, TimeSpan.FromMinutes(1), TimeSpan.FromHours(1));
+            // Up to the last bucket's end, which it excludes: nothing further ahead is scored.
+            var maxAhead = HorizonBucket.All[^1].To - TimeSpan.FromTicks(1);
+            var traced = TraceSampler.Sample(runs, fixes, new TrackerOptions(), physics, zone, TimeSpan.FromMinutes(1), maxAhead);
             var report = EvaluationReport.Score(EtaTrainer.Score(traced.Samples, model, physics));
             var summary = $"{traced.Samples.Count} prediction moments from {traced.Runs} runs of {stopsFile} with fixes in {fixesFile}; "
                 + $"{traced.StopsWithoutArrival} stops without arrival not scored"
@@ -136,9 +138,14 @@ public static class EvaluateCommand
         {
             model = EtaModel.Load(ubj, bands);
         }
-        catch (Exception e) when (e is XGBoostException or JsonException or ArgumentException)
+        catch (XGBoostException e)
         {
-            throw new ImportException($"{modelFile} with {bandsFile}", "model", e.Message);
+            // The library's first line says what; the rest is its native stack.
+            throw new ImportException(modelFile, "booster", e.Message.Split('\n')[0]);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException)
+        {
+            throw new ImportException(bandsFile, "bands", e.Message);
         }
 
         if (model.Bands.Count == 0)
