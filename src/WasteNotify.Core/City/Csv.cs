@@ -25,6 +25,21 @@ internal static class Csv
 
     public static string Format(DateTimeOffset time) => time.ToString(TimeFormat, CultureInfo.InvariantCulture);
 
+    /// <summary>A number as the shortest text that reads back to the same double.</summary>
+    public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>The header, then each row's fields (already quoted where they need it), one record a line.</summary>
+    public static void Write(TextWriter writer, string header, IEnumerable<string[]> rows)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(rows);
+        writer.Write(header + "\n");
+        foreach (var row in rows)
+        {
+            writer.Write(string.Join(',', row) + "\n");
+        }
+    }
+
     /// <summary>
     /// The rows under a header that names its columns in any order and case (other columns are ignored; blank lines
     /// are skipped): each row's location, "line N", and its fields by lower-case column name ("" for a known column the

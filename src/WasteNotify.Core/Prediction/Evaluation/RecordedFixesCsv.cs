@@ -1,4 +1,3 @@
-using System.Globalization;
 using WasteNotify.Core.City;
 using WasteNotify.Core.Streets;
 using WasteNotify.Core.Tracking;
@@ -57,19 +56,12 @@ public static class RecordedFixesCsv
 
     public static void Write(TextWriter writer, IEnumerable<RunFixes> runs)
     {
-        ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(runs);
-        writer.Write(Header + "\n");
-        foreach (var run in runs)
+        Csv.Write(writer, Header, runs.SelectMany(run => run.Fixes.Select(f => new[]
         {
-            foreach (var f in run.Fixes)
-            {
-                writer.Write(string.Join(',',
-                    Csv.Quote(run.RunId), Csv.Format(f.Time),
-                    f.Position.Latitude.ToString("R", CultureInfo.InvariantCulture), f.Position.Longitude.ToString("R", CultureInfo.InvariantCulture),
-                    f.SpeedMps?.ToString("R", CultureInfo.InvariantCulture), f.HeadingDegrees?.ToString("R", CultureInfo.InvariantCulture)) + "\n");
-            }
-        }
+            Csv.Quote(run.RunId), Csv.Format(f.Time), Csv.Format(f.Position.Latitude), Csv.Format(f.Position.Longitude),
+            f.SpeedMps is { } speed ? Csv.Format(speed) : "", f.HeadingDegrees is { } heading ? Csv.Format(heading) : "",
+        })));
     }
 
     private static double? Optional(string text, string at, string field, double max) =>

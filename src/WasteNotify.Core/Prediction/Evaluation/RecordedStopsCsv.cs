@@ -43,20 +43,13 @@ public static class RecordedStopsCsv
 
     public static void Write(TextWriter writer, IEnumerable<RecordedRun> runs)
     {
-        ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(runs);
-        writer.Write(Header + "\n");
-        foreach (var run in runs)
+        Csv.Write(writer, Header, runs.SelectMany(run => run.Stops.Select(s => new[]
         {
-            foreach (var s in run.Stops)
-            {
-                writer.Write(string.Join(',',
-                    Csv.Quote(run.RunId), s.Sequence.ToString(CultureInfo.InvariantCulture),
-                    s.Latitude.ToString("R", CultureInfo.InvariantCulture), s.Longitude.ToString("R", CultureInfo.InvariantCulture),
-                    s.Arrival is { } arrival ? Csv.Format(arrival) : "", s.Departure is { } departure ? Csv.Format(departure) : "",
-                    Csv.Quote(s.BuildingId ?? string.Empty), s.Skipped ? "skipped" : "served") + "\n");
-            }
-        }
+            Csv.Quote(run.RunId), s.Sequence.ToString(CultureInfo.InvariantCulture), Csv.Format(s.Latitude), Csv.Format(s.Longitude),
+            s.Arrival is { } arrival ? Csv.Format(arrival) : "", s.Departure is { } departure ? Csv.Format(departure) : "",
+            Csv.Quote(s.BuildingId ?? string.Empty), s.Skipped ? "skipped" : "served",
+        })));
     }
 
     private static (string RunId, RecordedStop Stop) Row(string at, Func<string, string> field)
