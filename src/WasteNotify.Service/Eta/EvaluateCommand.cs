@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using WasteNotify.Core.City;
 using WasteNotify.Core.Prediction;
@@ -23,55 +22,30 @@ public static class EvaluateCommand
                wastenotify evaluate --stops STOPS.csv --fixes FIXES.csv [--model MODEL.ubj --bands BANDS.json] [--csv OUT.csv]
         """;
 
-    private static readonly string[] Options = ["--from", "--to", "--stops", "--fixes", "--model", "--bands", "--csv"];
-
     public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        if ((Parse(args, out var given) ?? Check(given)) is { } problem)
+        if (EvaluateArguments.Parse(args, out var problem) is not { } given)
         {
             await error.WriteLineAsync($"{problem}\n{Usage}");
             return 2;
         }
 
-        EvaluationReport report;
-        if (given.ContainsKey("--from"))
+        var result = given is { From: { } from, To: { } to }
+            ? await LoggedAsync(configuration, from, to, error, ct)
+            : await TraceAsync(given, configuration, error, ct);
+        if (result is not { } scored)
         {
-            var (from, to) = (Date(given["--from"])!.Value, Date(given["--to"])!.Value);
-            await using var dataSource = await CliDatabase.OpenAsync(configuration, error, ct);
-            if (dataSource is null)
-            {
-                return 1;
-            }
-
-            var logged = await LoggedPredictions.ReadAsync(dataSource, from, to, ct);
-            report = EvaluationReport.Score(logged.Scored);
-            await output.WriteAsync(report.FormatTable());
-            await output.WriteLineAsync(logged.Summary(from, to));
-        }
-        else
-        {
-            var zoneId = configuration.GetSection("City").Get<CityOptions>()?.TimeZone ?? new CityOptions().TimeZone;
-            if (!TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var zone))
-            {
-                await error.WriteLineAsync($"City:TimeZone '{zoneId}' is not a known time zone");
-                return 1;
-            }
-
-            if (await TraceAsync(given, zone, error, ct) is not { } traced)
-            {
-                return 1;
-            }
-
-            report = traced.Report;
-            await output.WriteAsync(report.FormatTable());
-            await output.WriteLineAsync(traced.Summary);
+            return 1;
         }
 
-        if (given.TryGetValue("--csv", out var csv))
+        var (report, summary) = scored;
+        await output.WriteAsync(report.FormatTable());
+        await output.WriteLineAsync(summary);
+        if (given.Csv is { } csv)
         {
             await File.WriteAllTextAsync(csv, report.ToCsv(), ct);
         }
@@ -79,11 +53,33 @@ public static class EvaluateCommand
         return 0;
     }
 
-    /// <summary>The trace's samples scored, with a line on what was left out; null when a file was refused (and said so).</summary>
-    private static async Task<(EvaluationReport Report, string Summary)?> TraceAsync(
-        Dictionary<string, string> given, TimeZoneInfo zone, TextWriter error, CancellationToken ct)
+    /// <summary>The logged predictions scored, with a line on what was left out; null when there is no database (and said so).</summary>
+    private static async Task<(EvaluationReport Report, string Summary)?> LoggedAsync(
+        IConfiguration configuration, DateOnly from, DateOnly to, TextWriter error, CancellationToken ct)
     {
-        var (stopsFile, fixesFile) = (given["--stops"], given["--fixes"]);
+        await using var dataSource = await CliDatabase.OpenAsync(configuration, error, ct);
+        if (dataSource is null)
+        {
+            return null;
+        }
+
+        var logged = await LoggedPredictions.ReadAsync(dataSource, from, to, ct);
+        return (EvaluationReport.Score(logged.Scored), logged.Summary(from, to));
+    }
+
+    /// <summary>The trace's samples scored, with a line on what was left out; null when a file or the configuration was refused (and said so).</summary>
+    private static async Task<(EvaluationReport Report, string Summary)?> TraceAsync(
+        EvaluateArguments given, IConfiguration configuration, TextWriter error, CancellationToken ct)
+    {
+        // The model's time-of-day and weekday features are local to the city.
+        var zoneId = configuration.GetSection("City").Get<CityOptions>()?.TimeZone ?? new CityOptions().TimeZone;
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var zone))
+        {
+            await error.WriteLineAsync($"City:TimeZone '{zoneId}' is not a known time zone");
+            return null;
+        }
+
+        var (stopsFile, fixesFile) = (given.Stops!, given.Fixes!);
         IReadOnlyList<RecordedRun> runs;
         IReadOnlyList<RunFixes> fixes;
         EtaModel? model = null;
@@ -91,9 +87,9 @@ public static class EvaluateCommand
         {
             runs = await ReadAsync(stopsFile, RecordedStopsCsv.Read, ct);
             fixes = await ReadAsync(fixesFile, RecordedFixesCsv.Read, ct);
-            if (given.TryGetValue("--model", out var modelFile))
+            if (given is { Model: { } modelFile, Bands: { } bandsFile })
             {
-                model = await LoadAsync(modelFile, given["--bands"], ct);
+                model = await LoadAsync(modelFile, bandsFile, ct);
             }
         }
         catch (ImportException e)
@@ -109,7 +105,7 @@ public static class EvaluateCommand
             var maxAhead = HorizonBucket.All[^1].To - TimeSpan.FromTicks(1);
             var traced = TraceSampler.Sample(runs, fixes, new TrackerOptions(), physics, zone, TimeSpan.FromMinutes(1), maxAhead);
             var report = EvaluationReport.Score(EtaTrainer.Score(traced.Samples, model, physics));
-            var summary = $"{traced.Samples.Count} prediction moments from {traced.Runs} runs of {stopsFile} with fixes in {fixesFile}; "
+            var summary = $"{traced.Samples.Count} predictions (a stop to come, each minute) from {traced.Runs} runs of {stopsFile} with fixes in {fixesFile}; "
                 + $"{traced.StopsWithoutArrival} stops without arrival not scored"
                 + (model is null ? "; no model (give --model and --bands to score one)" : "")
                 + Listed("runs with no fixes", traced.RunsWithoutFixes) + Listed("fixes of runs with no stops", traced.FixesWithoutStops);
@@ -159,79 +155,4 @@ public static class EvaluateCommand
 
     private static string Listed(string what, IReadOnlyList<string> runs) =>
         runs.Count == 0 ? "" : $"; {what}: {string.Join(", ", runs.Take(5))}{(runs.Count > 5 ? $" and {runs.Count - 5} more" : "")}";
-
-    /// <summary>Reads the options into <paramref name="given"/>; returns what is wrong with them, or null.</summary>
-    private static string? Parse(string[] args, out Dictionary<string, string> given)
-    {
-        given = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (args is not ["evaluate", .. var rest])
-        {
-            return "not an evaluate command";
-        }
-
-        for (var i = 0; i < rest.Length; i++)
-        {
-            var name = rest[i];
-            if (!Options.Contains(name))
-            {
-                return $"unknown option '{name}'";
-            }
-
-            if (i + 1 == rest.Length || rest[i + 1].StartsWith("--", StringComparison.Ordinal))
-            {
-                return $"{name} needs a value";
-            }
-
-            if (!given.TryAdd(name, rest[++i]))
-            {
-                return $"{name} is given twice";
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>What is wrong with the options given, or null.</summary>
-    private static string? Check(Dictionary<string, string> given)
-    {
-        bool Has(string name) => given.ContainsKey(name);
-        var (logged, trace) = (Has("--from") || Has("--to"), Has("--stops") || Has("--fixes") || Has("--model") || Has("--bands"));
-        if (logged == trace)
-        {
-            return logged ? "give --from/--to (the logged predictions) or --stops/--fixes [--model/--bands] (a recorded trace), not both"
-                : "give --from and --to (the logged predictions) or --stops and --fixes (a recorded trace)";
-        }
-
-        string[] needed = logged ? ["--from", "--to"] : ["--stops", "--fixes"];
-        if (needed.FirstOrDefault(n => !Has(n)) is { } missing)
-        {
-            return $"{missing} is missing";
-        }
-
-        if (logged)
-        {
-            var (from, to) = (Date(given["--from"]), Date(given["--to"]));
-            return from is null ? $"--from '{given["--from"]}' is not a date YYYY-MM-DD"
-                : to is null ? $"--to '{given["--to"]}' is not a date YYYY-MM-DD"
-                : from > to ? $"--from {given["--from"]} is after --to {given["--to"]}"
-                : CsvProblem(given);
-        }
-
-        if (Has("--model") != Has("--bands"))
-        {
-            return "--model and --bands go together (the booster and its residual bands)";
-        }
-
-        return new[] { "--stops", "--fixes", "--model", "--bands" }.Where(Has).Select(n => given[n]).FirstOrDefault(f => !File.Exists(f)) is { } absent
-            ? $"no such file: {absent}"
-            : CsvProblem(given);
-    }
-
-    private static string? CsvProblem(Dictionary<string, string> given) =>
-        given.TryGetValue("--csv", out var csv) && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(csv)))
-            ? $"--csv {csv}: no such directory"
-            : null;
-
-    private static DateOnly? Date(string text) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
 }

@@ -54,7 +54,7 @@ public sealed class EvaluateTraceTests : IDisposable
         Assert.Equal((2, "30"), result.Mae(EtaTrainer.Historical, "0-3 min"));
         Assert.Equal((2, "30"), result.Mae(EtaTrainer.Historical, "3-6 min"));
         Assert.Equal((8, "45"), result.Mae(EtaTrainer.Physics, "all"));
-        Assert.Contains("8 prediction moments from 2 runs", result.Output, StringComparison.Ordinal);
+        Assert.Contains("8 predictions (a stop to come, each minute) from 2 runs", result.Output, StringComparison.Ordinal);
         Assert.Contains("no model", result.Output, StringComparison.Ordinal);
     }
 
