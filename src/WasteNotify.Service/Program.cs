@@ -1,4 +1,5 @@
 using WasteNotify.Service;
+using WasteNotify.Service.Eta;
 using WasteNotify.Service.Ingest;
 using WasteNotify.Service.Security;
 
@@ -13,6 +14,11 @@ if (args is ["apikey", ..])
 if (args is ["telemetry", ..])
 {
     return await TelemetryImportCommand.RunAsync(args, builder.Configuration, Console.Out, Console.Error, TimeProvider.System, CancellationToken.None);
+}
+
+if (args is ["evaluate", ..])
+{
+    return await EvaluateCommand.RunAsync(args, builder.Configuration, Console.Out, Console.Error, CancellationToken.None);
 }
 
 builder.AddWasteNotify();

@@ -67,16 +67,11 @@ public static class BuildingCsv
 
     public static void Write(TextWriter writer, IEnumerable<Building> buildings)
     {
-        ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(buildings);
-        writer.Write(Header + "\n");
-        foreach (var b in buildings)
+        Csv.Write(writer, Header, buildings.Select(b => new[]
         {
-            writer.Write(string.Join(',',
-                Csv.Quote(b.Id), Csv.Quote(b.Address),
-                b.Position.Latitude.ToString("R", CultureInfo.InvariantCulture),
-                b.Position.Longitude.ToString("R", CultureInfo.InvariantCulture),
-                b.Bins.ToString(CultureInfo.InvariantCulture), Csv.Quote(b.AccessNotes ?? string.Empty)) + "\n");
-        }
+            Csv.Quote(b.Id), Csv.Quote(b.Address), Csv.Format(b.Position.Latitude), Csv.Format(b.Position.Longitude),
+            b.Bins.ToString(CultureInfo.InvariantCulture), Csv.Quote(b.AccessNotes ?? string.Empty),
+        }));
     }
 }

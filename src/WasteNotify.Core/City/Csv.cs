@@ -6,6 +6,10 @@ namespace WasteNotify.Core.City;
 /// <summary>RFC 4180 reading and writing shared by the CSV imports: comma-separated, double quotes around fields holding commas, quotes or line breaks.</summary>
 internal static class Csv
 {
+    /// <summary>ISO 8601 with the offset, to the tick: what the writers write.</summary>
+    public const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz";
+    private static readonly string[] TimeFormats = [TimeFormat, "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'"];
+
     public static string Quote(string field) =>
         field.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
 
@@ -13,6 +17,71 @@ internal static class Csv
         double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
             ? value
             : throw new ImportException(at, field, $"'{text}' is not a number from {min} to {max}");
+
+    /// <summary>An ISO 8601 time with an offset or Z; a time without one would be guessed at, so it is refused.</summary>
+    public static DateTimeOffset Time(string text, string at, string field) =>
+        DateTimeOffset.TryParseExact(text.Trim(), TimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time
+        : throw new ImportException(at, field, $"'{text}' is not an ISO 8601 time with an offset or Z, like 2025-03-04T07:15:00+01:00");
+
+    public static string Format(DateTimeOffset time) => time.ToString(TimeFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>A number as the shortest text that reads back to the same double.</summary>
+    public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>The header, then each row's fields (already quoted where they need it), one record a line.</summary>
+    public static void Write(TextWriter writer, string header, IEnumerable<string[]> rows)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(rows);
+        writer.Write(header + "\n");
+        foreach (var row in rows)
+        {
+            writer.Write(string.Join(',', row) + "\n");
+        }
+    }
+
+    /// <summary>
+    /// The rows under a header that names its columns in any order and case (other columns are ignored; blank lines
+    /// are skipped): each row's location, "line N", and its fields by lower-case column name ("" for a known column the
+    /// file does not have).
+    /// </summary>
+    public static IEnumerable<(string At, Func<string, string> Field)> ReadTable(TextReader reader, IReadOnlyList<string> known, IReadOnlyList<string> required)
+    {
+        using var records = ReadRecords(reader).GetEnumerator();
+        var header = records.MoveNext() ? records.Current.Fields
+            : throw new ImportException("line 1", "header", $"is missing (needs {string.Join(", ", required)})");
+        var columns = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < header.Count; i++)
+        {
+            var name = header[i].Trim().ToLowerInvariant();
+            if (known.Contains(name) && !columns.TryAdd(name, i))
+            {
+                throw new ImportException("line 1", "header", $"names '{name}' twice");
+            }
+        }
+
+        if (required.FirstOrDefault(c => !columns.ContainsKey(c)) is { } missing)
+        {
+            throw new ImportException("line 1", "header", $"has no '{missing}' column");
+        }
+
+        while (records.MoveNext())
+        {
+            var (line, fields) = records.Current;
+            if (fields is [""])
+            {
+                continue; // a blank line
+            }
+
+            var at = $"line {line}";
+            if (fields.Count != header.Count)
+            {
+                throw new ImportException(at, "row", $"{fields.Count} fields, expected {header.Count} as in the header");
+            }
+
+            yield return (at, name => columns.TryGetValue(name, out var i) ? fields[i].Trim() : "");
+        }
+    }
 
     /// <summary>Splits RFC 4180 records, reporting the line each starts on; quoted fields may span lines.</summary>
     public static IEnumerable<(int Line, List<string> Fields)> ReadRecords(TextReader reader)

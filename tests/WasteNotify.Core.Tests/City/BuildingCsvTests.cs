@@ -34,11 +34,7 @@ public sealed class BuildingCsvTests
     [InlineData("id,address,lat,lon,bins,access_notes\nb1,\"1 Rue A,48.1,2.1,1,\n", "line 2", "row", "never closed")]
     public void A_bad_row_refuses_the_whole_file_naming_line_and_field(string csv, string line, string field, string problem)
     {
-        var error = Assert.Throws<ImportException>(() => BuildingCsv.Read(new StringReader(csv)));
-
-        Assert.Equal(line, error.Location);
-        Assert.Equal(field, error.Field);
-        Assert.Contains(problem, error.Problem, StringComparison.Ordinal);
+        Refusal.Assert(() => BuildingCsv.Read(new StringReader(csv)), line, field, problem);
     }
 
     [Fact]

@@ -11,40 +11,22 @@ namespace WasteNotify.Core.Prediction.Evaluation;
 public static class RecordedStopsCsv
 {
     public const string Header = "run_id,sequence,lat,lon,arrival,departure,building_id,outcome";
-    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz";
-    private static readonly string[] TimeFormats = [TimeFormat, "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'"];
     private static readonly string[] Required = ["run_id", "sequence", "lat", "lon", "arrival"];
     private static readonly string[] Known = Header.Split(',');
 
     public static IReadOnlyList<RecordedRun> Read(TextReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        using var records = Csv.ReadRecords(reader).GetEnumerator();
-        var header = records.MoveNext() ? records.Current.Fields
-            : throw new ImportException("line 1", "header", $"is missing (needs {string.Join(", ", Required)})");
-        var columns = Columns(header);
         var runs = new Dictionary<string, List<RecordedStop>>(StringComparer.Ordinal);
         var order = new List<string>();
-        var firstLine = new Dictionary<(string RunId, int Sequence), int>();
-        while (records.MoveNext())
+        var firstLine = new Dictionary<(string RunId, int Sequence), string>();
+        foreach (var (at, field) in Csv.ReadTable(reader, Known, Required))
         {
-            var (line, fields) = records.Current;
-            if (fields is [""])
-            {
-                continue; // a blank line
-            }
-
-            var at = $"line {line}";
-            if (fields.Count != header.Count)
-            {
-                throw new ImportException(at, "row", $"{fields.Count} fields, expected {header.Count} as in the header");
-            }
-
-            var (runId, stop) = Row(at, name => columns.TryGetValue(name, out var i) ? fields[i].Trim() : "");
-            if (!firstLine.TryAdd((runId, stop.Sequence), line))
+            var (runId, stop) = Row(at, field);
+            if (!firstLine.TryAdd((runId, stop.Sequence), at))
             {
                 throw new ImportException(at, "sequence",
-                    $"run '{runId}' has stop {stop.Sequence} twice (first on line {firstLine[(runId, stop.Sequence)]})");
+                    $"run '{runId}' has stop {stop.Sequence} twice (first on {firstLine[(runId, stop.Sequence)]})");
             }
 
             if (!runs.TryGetValue(runId, out var stops))
@@ -61,36 +43,13 @@ public static class RecordedStopsCsv
 
     public static void Write(TextWriter writer, IEnumerable<RecordedRun> runs)
     {
-        ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(runs);
-        writer.Write(Header + "\n");
-        foreach (var run in runs)
+        Csv.Write(writer, Header, runs.SelectMany(run => run.Stops.Select(s => new[]
         {
-            foreach (var s in run.Stops)
-            {
-                writer.Write(string.Join(',',
-                    Csv.Quote(run.RunId), s.Sequence.ToString(CultureInfo.InvariantCulture),
-                    s.Latitude.ToString("R", CultureInfo.InvariantCulture), s.Longitude.ToString("R", CultureInfo.InvariantCulture),
-                    s.Arrival?.ToString(TimeFormat, CultureInfo.InvariantCulture), s.Departure?.ToString(TimeFormat, CultureInfo.InvariantCulture),
-                    Csv.Quote(s.BuildingId ?? string.Empty), s.Skipped ? "skipped" : "served") + "\n");
-            }
-        }
-    }
-
-    private static Dictionary<string, int> Columns(List<string> header)
-    {
-        var columns = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < header.Count; i++)
-        {
-            var name = header[i].Trim().ToLowerInvariant();
-            if (Known.Contains(name) && !columns.TryAdd(name, i))
-            {
-                throw new ImportException("line 1", "header", $"names '{name}' twice");
-            }
-        }
-
-        var missing = Required.FirstOrDefault(c => !columns.ContainsKey(c));
-        return missing is null ? columns : throw new ImportException("line 1", "header", $"has no '{missing}' column");
+            Csv.Quote(run.RunId), s.Sequence.ToString(CultureInfo.InvariantCulture), Csv.Format(s.Latitude), Csv.Format(s.Longitude),
+            s.Arrival is { } arrival ? Csv.Format(arrival) : "", s.Departure is { } departure ? Csv.Format(departure) : "",
+            Csv.Quote(s.BuildingId ?? string.Empty), s.Skipped ? "skipped" : "served",
+        })));
     }
 
     private static (string RunId, RecordedStop Stop) Row(string at, Func<string, string> field)
@@ -130,6 +89,5 @@ public static class RecordedStopsCsv
     private static DateTimeOffset? Time(string text, string at, string field, bool skipped) =>
         text.Length == 0 ? null
         : skipped ? throw new ImportException(at, field, $"'{text}' given, but a skipped stop has no {field}")
-        : DateTimeOffset.TryParseExact(text, TimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time
-        : throw new ImportException(at, field, $"'{text}' is not an ISO 8601 time with an offset or Z, like 2025-03-04T07:15:00+01:00");
+        : Csv.Time(text, at, field);
 }

@@ -1,5 +1,5 @@
-using WasteNotify.Core.City;
 using WasteNotify.Core.Prediction.Evaluation;
+using WasteNotify.Core.Tests.City;
 
 namespace WasteNotify.Core.Tests.Prediction.Evaluation;
 
@@ -76,11 +76,7 @@ public sealed class RecordedStopsCsvTests
     [InlineData(Header + "\nr1,1,48.85,2.35,2025-03-04T07:15:00Z,,\"two\nlines\",\nr1,2,48.85,x,2025-03-04T07:20:00Z,,,\n", "line 4", "lon", "'x'")]
     public void A_bad_row_refuses_the_whole_file_naming_line_and_field(string csv, string line, string field, string problem)
     {
-        var error = Assert.Throws<ImportException>(() => RecordedStopsCsv.Read(new StringReader(csv)));
-
-        Assert.Equal(line, error.Location);
-        Assert.Equal(field, error.Field);
-        Assert.Contains(problem, error.Problem, StringComparison.Ordinal);
+        Refusal.Assert(() => RecordedStopsCsv.Read(new StringReader(csv)), line, field, problem);
     }
 
     [Fact]
