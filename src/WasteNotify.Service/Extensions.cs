@@ -5,6 +5,7 @@ using WasteNotify.Core.Telemetry;
 using WasteNotify.Mqtt;
 using WasteNotify.Service.City;
 using WasteNotify.Service.Data;
+using WasteNotify.Service.Eta;
 using WasteNotify.Service.Ingest;
 using WasteNotify.Service.Security;
 using WasteNotify.Service.Tracking;
@@ -61,6 +62,13 @@ public static class Extensions
         services.AddSingleton<LiveRuns>();
         services.AddSingleton<TrackingService>();
         services.AddHostedService(sp => sp.GetRequiredService<TrackingService>());
+
+        services.AddOptions<EtaTrainingOptions>().BindConfiguration("Eta:Training").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<NightlyTrainingOptions>().BindConfiguration("Eta:Nightly").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new EtaTraining(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<CityMap>(),
+            sp.GetRequiredService<IOptions<TrackingOptions>>().Value, sp.GetRequiredService<IOptions<EtaTrainingOptions>>().Value,
+            sp.GetRequiredService<RunScheduler>().Zone));
+        services.AddHostedService<NightlyTrainingService>();
 
         services.AddSingleton<ApiKeys>();
         services.AddAuthentication(ApiKeyAuthentication.SchemeName)

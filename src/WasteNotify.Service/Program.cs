@@ -21,6 +21,11 @@ if (args is ["evaluate", ..])
     return await EvaluateCommand.RunAsync(args, builder.Configuration, Console.Out, Console.Error, CancellationToken.None);
 }
 
+if (args is ["train", ..])
+{
+    return await TrainCommand.RunAsync(args, builder.Configuration, Console.Out, Console.Error, TimeProvider.System, CancellationToken.None);
+}
+
 builder.AddWasteNotify();
 var app = builder.Build();
 app.MapWasteNotify();

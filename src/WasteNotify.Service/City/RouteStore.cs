@@ -7,25 +7,30 @@ namespace WasteNotify.Service.City;
 /// <summary>Reads and writes routes with their ordered stops and street path.</summary>
 public static class RouteStore
 {
-    /// <summary>Replaces the route of the same id (its stops go with it).</summary>
+    /// <summary>
+    /// Creates or replaces the route of the same id and its stops. The route row is updated in place, not deleted: its
+    /// runs, with their recorded stop decisions (the arrival model's history), stay.
+    /// </summary>
     public static async Task SaveAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CollectionRoute route, CancellationToken ct)
     {
-        await using (var delete = new NpgsqlCommand("DELETE FROM routes WHERE id = @id", connection, tx))
+        await using (var upsert = new NpgsqlCommand("""
+            INSERT INTO routes (id, truck_id, weekdays, planned_start, path) VALUES (@id, @truck, @weekdays, @start, @path)
+            ON CONFLICT (id) DO UPDATE SET truck_id = excluded.truck_id, weekdays = excluded.weekdays, planned_start = excluded.planned_start,
+                path = excluded.path
+            """, connection, tx))
+        {
+            upsert.Parameters.AddWithValue("id", route.Id);
+            upsert.Parameters.AddWithValue("truck", (object?)route.TruckId ?? DBNull.Value);
+            upsert.Parameters.AddWithValue("weekdays", (route.Schedule?.Weekdays ?? []).Select(d => (short)d).ToArray());
+            upsert.Parameters.AddWithValue("start", route.Schedule is { } s ? s.PlannedStart : DBNull.Value);
+            upsert.Parameters.AddWithValue("path", route.Path.SelectMany(p => new[] { p.Latitude, p.Longitude }).ToArray());
+            await upsert.ExecuteNonQueryAsync(ct);
+        }
+
+        await using (var delete = new NpgsqlCommand("DELETE FROM route_stops WHERE route_id = @id", connection, tx))
         {
             delete.Parameters.AddWithValue("id", route.Id);
             await delete.ExecuteNonQueryAsync(ct);
-        }
-
-        await using (var insert = new NpgsqlCommand("""
-            INSERT INTO routes (id, truck_id, weekdays, planned_start, path) VALUES (@id, @truck, @weekdays, @start, @path)
-            """, connection, tx))
-        {
-            insert.Parameters.AddWithValue("id", route.Id);
-            insert.Parameters.AddWithValue("truck", (object?)route.TruckId ?? DBNull.Value);
-            insert.Parameters.AddWithValue("weekdays", (route.Schedule?.Weekdays ?? []).Select(d => (short)d).ToArray());
-            insert.Parameters.AddWithValue("start", route.Schedule is { } s ? s.PlannedStart : DBNull.Value);
-            insert.Parameters.AddWithValue("path", route.Path.SelectMany(p => new[] { p.Latitude, p.Longitude }).ToArray());
-            await insert.ExecuteNonQueryAsync(ct);
         }
 
         await using var batch = new NpgsqlBatch(connection, tx);

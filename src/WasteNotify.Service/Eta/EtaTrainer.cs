@@ -31,7 +31,7 @@ public static class EtaTrainer
 
             var history = RouteHistory.Build(run.Route.StopCount, before, physics.DwellSeconds);
             var features = new EtaFeatures(history, physics, zone);
-            var recorded = EtaSampler.Replay(run.Route, tracker, run.Fixes, run.PlannedStart);
+            var recorded = run.Recorded ?? EtaSampler.Replay(run.Route, tracker, run.Fixes, run.PlannedStart);
             result.Add(new RunSamples(run, EtaSampler.Sample(run.Route, tracker, features, run.Fixes, recorded, run.PlannedStart, options.SampleEvery, options.MaxAhead)));
             before.Add(recorded);
         }

@@ -107,15 +107,20 @@ public static class RunRecords
         return stops;
     }
 
-    /// <summary>A truck's stored fixes from a moment on, by event time; only those received before a moment when one is given.</summary>
-    public static async Task<List<TrackedFix>> FixesAsync(NpgsqlDataSource db, string truckId, DateTimeOffset from, DateTimeOffset? receivedBefore, CancellationToken ct)
+    /// <summary>
+    /// A truck's stored fixes from a moment on (up to another, when given), by event time; only those received before
+    /// a moment when one is given.
+    /// </summary>
+    public static async Task<List<TrackedFix>> FixesAsync(NpgsqlDataSource db, string truckId, DateTimeOffset from, DateTimeOffset? to, DateTimeOffset? receivedBefore,
+        CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             SELECT ts, lat, lon, speed_mps, heading_deg FROM telemetry
-            WHERE truck_id = @truck AND ts >= @from AND (@before IS NULL OR received_at < @before) ORDER BY ts
+            WHERE truck_id = @truck AND ts >= @from AND (@to IS NULL OR ts <= @to) AND (@before IS NULL OR received_at < @before) ORDER BY ts
             """);
         cmd.Parameters.AddWithValue("truck", truckId);
         cmd.Parameters.AddWithValue("from", from.ToUniversalTime());
+        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset?>("to", NpgsqlDbType.TimestampTz) { TypedValue = to?.ToUniversalTime() });
         cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset?>("before", NpgsqlDbType.TimestampTz) { TypedValue = receivedBefore?.ToUniversalTime() });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var fixes = new List<TrackedFix>();
@@ -248,14 +253,14 @@ public static class RunRecords
         batch.BatchCommands.Add(cmd);
     }
 
-    /// <summary>The serving model: the most recently promoted version, or null while none is.</summary>
-    public static async Task<(int Version, byte[] Booster, string Bands)?> ServingModelAsync(NpgsqlDataSource db, int? newerThan, CancellationToken ct)
+    /// <summary>The serving model: the most recently promoted version; null while none is, or when it is <paramref name="unlessVersion"/>.</summary>
+    public static async Task<(int Version, byte[] Booster, string Bands)?> ServingModelAsync(NpgsqlDataSource db, int? unlessVersion, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             SELECT version, booster, bands::text FROM eta_models WHERE promoted_at IS NOT NULL ORDER BY promoted_at DESC, version DESC LIMIT 1
             """);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct) || reader.GetInt32(0) == newerThan)
+        if (!await reader.ReadAsync(ct) || reader.GetInt32(0) == unlessVersion)
         {
             return null;
         }

@@ -234,7 +234,7 @@ public sealed partial class TrackingService(
         var run = new LiveRun(row, new RunTracker(route, _tracker), new EtaFeatures(history, _physics, scheduler.Zone),
             await RunRecords.StopsAsync(db, row.Id, ct));
         var from = await RunRecords.FixesFromAsync(db, row, scheduler.Zone, ct);
-        var replayed = await RunRecords.FixesAsync(db, row.TruckId, from, receivedBefore, ct);
+        var replayed = await RunRecords.FixesAsync(db, row.TruckId, from, to: null, receivedBefore, ct);
         foreach (var fix in replayed)
         {
             run.Observe(fix);
