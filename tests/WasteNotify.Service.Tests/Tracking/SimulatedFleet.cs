@@ -1,8 +1,10 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using WasteNotify.Core.City;
 using WasteNotify.Core.Simulation;
 using WasteNotify.Core.Tracking;
 using WasteNotify.Service.City;
+using WasteNotify.Service.Data;
 using WasteNotify.Testing;
 
 namespace WasteNotify.Service.Tests.Tracking;
@@ -48,6 +50,7 @@ internal sealed class SimulatedFleet
     public async Task<long> RegisterAsync(string connectionString)
     {
         await using var db = NpgsqlDataSource.Create(connectionString);
+        await new DatabaseMigrator(db, NullLogger<DatabaseMigrator>.Instance).EnsureAsync(CancellationToken.None); // the service may not have started yet
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
         var (truck, stops, path) = Plan.Routes[0];
