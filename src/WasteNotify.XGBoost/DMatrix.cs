@@ -34,16 +34,21 @@ public sealed class DMatrix : IDisposable
         }
     }
 
-    public unsafe void SetLabels(ReadOnlySpan<float> labels)
+    public void SetLabels(ReadOnlySpan<float> labels) => SetFloatInfo("label", labels, nameof(labels));
+
+    /// <summary>How much each row counts in training (1 when never set).</summary>
+    public void SetWeights(ReadOnlySpan<float> weights) => SetFloatInfo("weight", weights, nameof(weights));
+
+    private unsafe void SetFloatInfo(string field, ReadOnlySpan<float> values, string paramName)
     {
-        if (labels.Length != Rows)
+        if (values.Length != Rows)
         {
-            throw new ArgumentException($"{labels.Length} labels for {Rows} rows", nameof(labels));
+            throw new ArgumentException($"{values.Length} {paramName} for {Rows} rows", paramName);
         }
 
-        fixed (float* data = labels)
+        fixed (float* data = values)
         {
-            XGBoostNative.Check(XGBoostNative.DMatrixSetFloatInfo(Handle, "label", data, (ulong)labels.Length), "XGDMatrixSetFloatInfo(label)");
+            XGBoostNative.Check(XGBoostNative.DMatrixSetFloatInfo(Handle, field, data, (ulong)values.Length), $"XGDMatrixSetFloatInfo({field})");
         }
     }
 

@@ -119,6 +119,23 @@ public sealed class BoosterTests
     }
 
     [Fact]
+    public void Weighted_rows_pull_the_fit_towards_their_labels()
+    {
+        // The same features, two labels: unweighted the fit lands between them, weighted near the heavy one.
+        var x = new float[200 * 3];
+        var y = Enumerable.Range(0, 200).Select(i => i % 2 == 0 ? 0f : 10f).ToArray();
+        using var train = DMatrix.FromDense(x, 200, 3);
+        train.SetLabels(y);
+        using var even = Booster.Train(train, Parameters, 40);
+        train.SetWeights([.. Enumerable.Range(0, 200).Select(i => i % 2 == 0 ? 9f : 1f)]);
+        using var weighted = Booster.Train(train, Parameters, 40);
+
+        Assert.Equal(5, even.Predict(x[..3], 3)[0], 0.1);
+        Assert.Equal(1, weighted.Predict(x[..3], 3)[0], 0.1);
+        Assert.Throws<ArgumentException>(() => train.SetWeights(new float[199]));
+    }
+
+    [Fact]
     public void Errors_carry_the_librarys_own_message()
     {
         var (x, y) = Data(100, seed: 7);

@@ -8,7 +8,8 @@ public readonly record struct UpcomingStop(int Stop, float PhysicsSeconds, float
 /// <summary>
 /// The model's inputs for every stop still to come, from the tracker's state, the route's history and the clock:
 /// how far and how many stops away (with their learned dwells), what both baselines say, whether the truck is
-/// standing (and for how long), how fast it has been progressing, how late it runs against its usual times, the
+/// standing (for how long, with how many bins there, and the median stay still to come after standing that long:
+/// dwells are heavy-tailed), how fast it has been progressing, how late it runs against its usual times, the
 /// time of day and weekday (congestion, the driver's break), whether it is away from its route, and how full it is
 /// (bins collected since it was last at the landfill, and bins still to collect before the stop: a full truck
 /// unloads first).
@@ -21,7 +22,7 @@ public sealed class EtaFeatures(RouteHistory history, PhysicsOptions physics, Ti
     [
         "distance_m", "stops_between", "dwell_between_s", "physics_s", "historical_s", "still_for_s", "at_stop", "recent_rate_mps",
         "elapsed_s", "delay_s", "local_hour", "weekday", "off_route_s", "stop_index", "furthest_served", "since_last_served_s",
-        "current_stop_dwell_s", "group_members_before", "load_bins", "bins_to_stop", "long_stops",
+        "current_stop_dwell_s", "group_members_before", "load_bins", "bins_to_stop", "long_stops", "current_spot_bins", "remaining_stay_s",
     ];
 
     /// <summary>Buildings within two of these along the path are served from one spot.</summary>
@@ -53,6 +54,12 @@ public sealed class EtaFeatures(RouteHistory history, PhysicsOptions physics, Ti
         var offRoute = tracker.OffRouteSince is { } off ? (now - off).TotalSeconds : 0;
         var currentDwell = atStop ? history.MeanDwellSeconds(near) : 0;
         var remainingDwell = atStop ? Math.Max(0, physics.DwellSeconds - stillFor) : 0;
+        var remainingStay = atStop ? history.MedianRemainingDwellSeconds(near, stillFor) : 0;
+        var spotBins = 0;
+        for (var k = near; atStop && k < nearEnd; k++)
+        {
+            spotBins += tracker.Status(k) == StopStatus.Served ? route.Bins[k] : 0;
+        }
 
         var load = 0;
         for (var k = last; k >= 0; k--)
@@ -122,6 +129,8 @@ public sealed class EtaFeatures(RouteHistory history, PhysicsOptions physics, Ti
             row[18] = load;
             row[19] = binsToStop;
             row[20] = tracker.LongStops;
+            row[21] = spotBins;
+            row[22] = (float)remainingStay;
             stops[count++] = new UpcomingStop(j, (float)physicsSeconds, (float)historical);
 
             groupMembers++;

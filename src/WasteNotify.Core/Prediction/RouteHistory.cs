@@ -12,13 +12,14 @@ public sealed class RouteHistory
 {
     private readonly double[] _arrival;
     private readonly double[] _dwell;
+    private readonly double[] _dwellRatios;
 
-    private RouteHistory(int runs, double[] arrival, double[] dwell, double globalDwell) =>
-        (Runs, _arrival, _dwell, GlobalDwellSeconds) = (runs, arrival, dwell, globalDwell);
+    private RouteHistory(int runs, double[] arrival, double[] dwell, double globalDwell, double[] dwellRatios) =>
+        (Runs, _arrival, _dwell, GlobalDwellSeconds, _dwellRatios) = (runs, arrival, dwell, globalDwell, dwellRatios);
 
     /// <summary>A route with no history: every figure falls back to the prior.</summary>
     public static RouteHistory Empty(int stopCount, double priorDwellSeconds) =>
-        new(0, [.. Enumerable.Repeat(double.NaN, stopCount)], [.. Enumerable.Repeat(priorDwellSeconds, stopCount)], priorDwellSeconds);
+        new(0, [.. Enumerable.Repeat(double.NaN, stopCount)], [.. Enumerable.Repeat(priorDwellSeconds, stopCount)], priorDwellSeconds, []);
 
     public static RouteHistory Build(int stopCount, IEnumerable<PastRun> runs, double priorDwellSeconds, int maxRuns = 8)
     {
@@ -26,6 +27,7 @@ public sealed class RouteHistory
         var arrival = new double[stopCount];
         var dwell = new double[stopCount];
         var allDwells = new List<double>();
+        var ratios = new List<double>();
         for (var k = 0; k < stopCount; k++)
         {
             var arrivals = recent.Where(r => k < r.Arrivals.Count && r.Arrivals[k] is not null).Select(r => (r.Arrivals[k]!.Value - r.Started).TotalSeconds).ToList();
@@ -35,9 +37,10 @@ public sealed class RouteHistory
             allDwells.AddRange(dwells);
             // Shrunk towards the prior: one long visit does not make a building slow.
             dwell[k] = (dwells.Sum() + (2 * priorDwellSeconds)) / (dwells.Count + 2);
+            ratios.AddRange(dwells.Select(d => d / dwell[k]));
         }
 
-        return new RouteHistory(recent.Count, arrival, dwell, allDwells.Count > 0 ? allDwells.Average() : priorDwellSeconds);
+        return new RouteHistory(recent.Count, arrival, dwell, allDwells.Count > 0 ? allDwells.Average() : priorDwellSeconds, [.. ratios.Order()]);
     }
 
     public int Runs { get; }
@@ -51,4 +54,17 @@ public sealed class RouteHistory
 
     /// <summary>The expected dwell at the stop, learned and shrunk towards the prior.</summary>
     public double MeanDwellSeconds(int stop) => _dwell[stop];
+
+    /// <summary>
+    /// The median of the stay still to come at a stop where the truck has stood <paramref name="stoodSeconds"/>, from the
+    /// route's recorded dwells (each relative to its stop's expected dwell) that lasted at least that long: dwells are
+    /// heavy-tailed, so the longer it has stood, the longer it is likely to stay. NaN without history.
+    /// </summary>
+    public double MedianRemainingDwellSeconds(int stop, double stoodSeconds)
+    {
+        var expected = _dwell[stop];
+        var from = Array.BinarySearch(_dwellRatios, stoodSeconds / expected);
+        from = from < 0 ? ~from : from;
+        return from < _dwellRatios.Length ? (_dwellRatios[(from + _dwellRatios.Length) / 2] * expected) - stoodSeconds : double.NaN;
+    }
 }

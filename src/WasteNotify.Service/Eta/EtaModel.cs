@@ -1,5 +1,6 @@
 using System.Text.Json;
 using WasteNotify.Core.Prediction;
+using WasteNotify.Core.Prediction.Evaluation;
 using WasteNotify.XGBoost;
 
 namespace WasteNotify.Service.Eta;
@@ -9,7 +10,8 @@ public readonly record struct EtaSeconds(float Eta, float Early, float Late);
 
 /// <summary>
 /// The residuals (actual minus predicted seconds) of predictions up to a horizon, at the early and late quantiles,
-/// measured on days the booster did not learn from. XGBoost 1.7 has no quantile objective, so bounds are calibrated.
+/// measured on days the booster did not learn from, over the predictions whose truck came within the scored horizons.
+/// XGBoost 1.7 has no quantile objective, so bounds are calibrated.
 /// </summary>
 public sealed record ResidualBand(float UpToSeconds, float Low, float High);
 
@@ -34,9 +36,13 @@ public sealed class EtaModel : IDisposable
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(calibration);
         ArgumentNullException.ThrowIfNull(options);
-        if (train.Count == 0 || calibration.Count == 0)
+        // Calibrated on the predictions whose truck came within the horizons the evaluation scores (and alerts look
+        // at): the rows that arrived later, learnt from but scored nowhere, are almost never early, and counting them
+        // in a band let the scored ones break its early bound half as often again as the quantile says.
+        var scored = calibration.Where(s => HorizonBucket.For(TimeSpan.FromSeconds(s.LabelSeconds)) is not null).ToList();
+        if (train.Count == 0 || scored.Count == 0)
         {
-            throw new ArgumentException($"training needs samples to learn from and to calibrate on (got {train.Count} and {calibration.Count})");
+            throw new ArgumentException($"training needs samples to learn from and to calibrate on (got {train.Count} and {scored.Count} within {HorizonBucket.All[^1].To.TotalMinutes} min)");
         }
 
         using var matrix = DMatrix.FromDense(Rows(train), train.Count, EtaFeatures.Count);
@@ -46,8 +52,8 @@ public sealed class EtaModel : IDisposable
         matrix.SetLabels([.. train.Select(s => MathF.Log(1 + Math.Max(0, s.LabelSeconds)) - MathF.Log(1 + s.Features[PhysicsFeature]))]);
         var booster = Booster.Train(matrix, options.Parameters(), options.Rounds);
         var unbounded = new EtaModel(booster, []);
-        var predicted = unbounded.PredictSeconds(Rows(calibration), calibration.Count);
-        var residuals = calibration.Select((s, i) => (Predicted: predicted[i], Residual: s.LabelSeconds - predicted[i])).ToList();
+        var predicted = unbounded.PredictSeconds(Rows(scored), scored.Count);
+        var residuals = scored.Select((s, i) => (Predicted: predicted[i], Residual: s.LabelSeconds - predicted[i])).ToList();
         var bands = new List<ResidualBand>();
         float from = 0;
         foreach (var to in Horizons)
