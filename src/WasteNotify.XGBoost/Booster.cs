@@ -132,6 +132,16 @@ public sealed class Booster : IDisposable
         return Predict(matrix);
     }
 
+    /// <summary>How many feature columns the model was trained on (rows to predict must have as many).</summary>
+    public int FeatureCount
+    {
+        get
+        {
+            XGBoostNative.Check(XGBoostNative.BoosterGetNumFeature(_handle, out var count), "XGBoosterGetNumFeature");
+            return checked((int)count);
+        }
+    }
+
     /// <summary>The model as Universal Binary JSON bytes.</summary>
     public unsafe byte[] SaveUbj()
     {

@@ -92,6 +92,7 @@ public sealed class BoosterTests
 
         Assert.Equal((byte)'{', bytes[0]); // UBJ opens its top-level object with '{'
         Assert.Equal(before, loaded.Predict(x, 3));
+        Assert.Equal(3, loaded.FeatureCount); // what a caller checks before feeding it rows of its own width
     }
 
     [Fact]

@@ -71,8 +71,20 @@ public sealed class EtaModel : IDisposable
         return new EtaModel(booster, bands);
     }
 
-    public static EtaModel Load(ReadOnlySpan<byte> ubj, string bandsJson) =>
-        new(Booster.Load(ubj), JsonSerializer.Deserialize<ResidualBand[]>(bandsJson) ?? throw new ArgumentException("no residual bands", nameof(bandsJson)));
+    /// <exception cref="ArgumentException">The model was trained on other features than this version computes (retrain it), or has no bands.</exception>
+    public static EtaModel Load(ReadOnlySpan<byte> ubj, string bandsJson)
+    {
+        var bands = JsonSerializer.Deserialize<ResidualBand[]>(bandsJson) ?? throw new ArgumentException("no residual bands", nameof(bandsJson));
+        var booster = Booster.Load(ubj);
+        if (booster.FeatureCount != EtaFeatures.Count)
+        {
+            var count = booster.FeatureCount;
+            booster.Dispose();
+            throw new ArgumentException($"the model was trained on {count} features and this version computes {EtaFeatures.Count}: train a new one (wastenotify train)", nameof(ubj));
+        }
+
+        return new EtaModel(booster, bands);
+    }
 
     public byte[] SaveUbj() => _booster.SaveUbj();
 

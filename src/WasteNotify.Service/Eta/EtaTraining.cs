@@ -61,18 +61,26 @@ public sealed class EtaTraining(NpgsqlDataSource db, CityMap cityMap, TrackingOp
         var holdout = samples.Where(s => s.Run.Date >= holdoutFrom).SelectMany(s => s.Samples).ToList();
         var scored = EtaTrainer.Score(holdout, model, physics);
         int? servingVersion = null;
+        string? unusable = null;
         if (await RunRecords.ServingModelAsync(db, unlessVersion: null, ct) is { } current)
         {
-            using var serving = EtaModel.Load(current.Booster, current.Bands);
             servingVersion = current.Version;
-            scored.AddRange(EtaTrainer.Score(holdout, serving, physics).Where(p => p.Predictor == EtaTrainer.Model).Select(p => p with { Predictor = Serving }));
+            try
+            {
+                using var serving = EtaModel.Load(current.Booster, current.Bands);
+                scored.AddRange(EtaTrainer.Score(holdout, serving, physics).Where(p => p.Predictor == EtaTrainer.Model).Select(p => p with { Predictor = Serving }));
+            }
+            catch (ArgumentException ex)
+            {
+                unusable = ex.Message; // trained on another feature set: whatever the new model scores, it is the one that can serve
+            }
         }
 
         var report = EvaluationReport.Score(scored);
         var mae = report.Get(EtaTrainer.Model, null).MeanAbsoluteError;
         var servingMae = report.Find(Serving, null)?.MeanAbsoluteError;
         var (promote, reason) = servingMae is not { } before
-            ? (true, "no model served yet")
+            ? (true, unusable is null ? "no model served yet" : $"the serving version {servingVersion} cannot be used: {unusable}")
             : mae < before * (1 - MinImprovement)
                 ? (true, $"held-out MAE {mae.TotalSeconds:0.0} s beats the serving version {servingVersion}'s {before.TotalSeconds:0.0} s")
                 : (false, $"held-out MAE {mae.TotalSeconds:0.0} s does not beat the serving version {servingVersion}'s {before.TotalSeconds:0.0} s by {MinImprovement:P0}");

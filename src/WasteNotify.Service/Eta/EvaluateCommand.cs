@@ -139,6 +139,10 @@ public static class EvaluateCommand
             // The library's first line says what; the rest is its native stack.
             throw new ImportException(modelFile, "booster", e.Message.Split('\n')[0]);
         }
+        catch (ArgumentException e) when (e.ParamName == "ubj")
+        {
+            throw new ImportException(modelFile, "booster", e.Message[..e.Message.IndexOf(" (Parameter", StringComparison.Ordinal)]);
+        }
         catch (Exception e) when (e is JsonException or ArgumentException)
         {
             throw new ImportException(bandsFile, "bands", e.Message);

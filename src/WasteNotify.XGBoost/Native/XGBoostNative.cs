@@ -40,6 +40,9 @@ internal static unsafe partial class XGBoostNative
     [LibraryImport(Library, EntryPoint = "XGBoosterPredict")]
     public static partial int BoosterPredict(BoosterHandle handle, DMatrixHandle data, int optionMask, uint treeLimit, int training, out ulong length, out float* result);
 
+    [LibraryImport(Library, EntryPoint = "XGBoosterGetNumFeature")]
+    public static partial int BoosterGetNumFeature(BoosterHandle handle, out ulong count);
+
     [LibraryImport(Library, EntryPoint = "XGBoosterSaveModelToBuffer", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int BoosterSaveModelToBuffer(BoosterHandle handle, string config, out ulong length, out byte* buffer);
 

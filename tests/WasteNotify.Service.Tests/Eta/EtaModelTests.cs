@@ -1,3 +1,4 @@
+using WasteNotify.XGBoost;
 using WasteNotify.Core.Prediction;
 using WasteNotify.Core.Prediction.Evaluation;
 using WasteNotify.Core.Simulation;
@@ -72,5 +73,17 @@ public sealed class EtaModelTests(ITestOutputHelper output)
 
         var error = Assert.Throws<ArgumentException>(() => EtaTrainer.Train(oneDay, Options));
         Assert.Contains("more than 2 days", error.Message);
+    }
+
+    [Fact]
+    public void A_model_trained_on_other_features_is_refused_on_loading_not_when_it_first_predicts()
+    {
+        var x = new float[40 * 3];
+        using var matrix = DMatrix.FromDense(x, 40, 3);
+        matrix.SetLabels(new float[40]);
+        using var booster = Booster.Train(matrix, [new("objective", "reg:squarederror")], 2);
+
+        var error = Assert.Throws<ArgumentException>(() => EtaModel.Load(booster.SaveUbj(), "[]"));
+        Assert.Contains($"trained on 3 features and this version computes {EtaFeatures.Count}", error.Message);
     }
 }
