@@ -177,7 +177,7 @@ demo() {
   key="$(dotnet run --project src/WasteNotify.Service -c Release --no-build -- apikey create --role admin --name demo 2>/dev/null)"
   dotnet run --project src/WasteNotify.Service -c Release --no-build -- --urls "$HTTP_URL" &
   service=$!
-  trap 'kill "$service" "${fleet:-}" 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
+  trap 'kill "${service:-}" "${fleet:-}" 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
   # The fleet registers through the API, which answers once the service is up with its database and broker.
   local health=""
   for _ in $(seq 1 120); do
@@ -196,6 +196,7 @@ demo() {
   echo "  health:  $HTTP_URL/health     API: $HTTP_URL/openapi/v1.json"
   echo "  admin API key for this demo (X-Api-Key header): $key"
   echo "  live counters: curl -H 'X-Api-Key: $key' $HTTP_URL/metrics"
+  echo "  trucks, stops and ETAs: curl -H 'X-Api-Key: $key' $HTTP_URL/api/tracking"
   wait "$service"
 }
 

@@ -127,7 +127,14 @@ public sealed class EtaTraining(NpgsqlDataSource db, CityMap cityMap, TrackingOp
         {
             if (!routes.TryGetValue(row.RouteId, out var route))
             {
-                routes[row.RouteId] = route = await RunRecords.RouteAsync(db, row.RouteId, city, tracker, ct);
+                try
+                {
+                    routes[row.RouteId] = route = await RunRecords.RouteAsync(db, row.RouteId, city, tracker, ct);
+                }
+                catch (ArgumentException)
+                {
+                    routes[row.RouteId] = route = null; // tracking reports such a route; its runs teach nothing
+                }
             }
 
             if (route is null)

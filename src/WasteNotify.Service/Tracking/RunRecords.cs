@@ -59,6 +59,8 @@ public static class RunRecords
     /// The route as tracking sees it. Each stop is where the route's path serves it: the street node its building is
     /// served from, as the planner routed it (a building's own position can be 50 m from its street).
     /// </summary>
+    /// <returns>Null when the route has no path or no stops.</returns>
+    /// <exception cref="ArgumentException">A stop is not on the route's path (a building moved since the route was planned).</exception>
     public static async Task<TrackedRoute?> RouteAsync(NpgsqlDataSource db, string routeId, CityState city, TrackerOptions options, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""

@@ -40,6 +40,7 @@ public sealed partial class TrackingService(
     private readonly Dictionary<string, LiveRun> _runOfTruck = new(StringComparer.Ordinal);
     private readonly HashSet<long> _finished = [];
     private readonly Dictionary<string, DateTimeOffset> _noRunUntil = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, DateTimeOffset> _unusableUntil = [];
     private readonly List<LoggedPrediction> _predictions = [];
     private readonly EtaScratch _scratch = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -144,7 +145,7 @@ public sealed partial class TrackingService(
         var today = LocalDate(time.GetUtcNow());
         foreach (var run in await RunRecords.OpenRunsAsync(db, today.AddDays(-1), today, null, ct))
         {
-            if ((run.ServiceDate == today || run.Status == "started") && !_runs.ContainsKey(run.Id) && !_finished.Contains(run.Id)
+            if ((run.ServiceDate == today || run.Status == "started") && !_runs.ContainsKey(run.Id) && Followable(run.Id)
                 && !_runOfTruck.ContainsKey(run.TruckId))
             {
                 await ActivateAsync(run, receivedBefore: null, ct);
@@ -173,10 +174,31 @@ public sealed partial class TrackingService(
             return;
         }
 
-        var events = run.Observe(LiveRun.Tracked(fix));
-        var snapshot = run.Refresh(_scratch, _serving, _options.ModelAfterRuns, _physics, _options, time.GetUtcNow(),
-            _predictions.Count < MaxUnstoredPredictions ? _predictions : null);
-        live.Publish(snapshot, events.ToArray());
+        try
+        {
+            var events = run.Observe(LiveRun.Tracked(fix));
+            var snapshot = run.Refresh(_scratch, _serving, _options.ModelAfterRuns, _physics, _options, time.GetUtcNow(),
+                _predictions.Count < MaxUnstoredPredictions ? _predictions : null);
+            live.Publish(snapshot, events.ToArray());
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A bulkhead: a fault in one run must not stop every truck being followed. The run is dropped and rebuilt
+            // from the database later (what it had decided and not stored yet is decided again from the stored fixes).
+            Log.RunFailed(logger, run.Id, run.Row.TruckId, ex);
+            Drop(run, TimeSpan.FromMinutes(1));
+        }
+    }
+
+    /// <summary>Not finished here, and not given up on for now.</summary>
+    private bool Followable(long runId) =>
+        !_finished.Contains(runId) && (!_unusableUntil.TryGetValue(runId, out var until) || time.GetUtcNow() >= until);
+
+    private void Drop(LiveRun run, TimeSpan retryAfter)
+    {
+        _runs.Remove(run.Id);
+        _runOfTruck.Remove(run.Row.TruckId);
+        _unusableUntil[run.Id] = time.GetUtcNow() + retryAfter;
     }
 
     /// <summary>The run a fix belongs to: its truck's first open run of the fix's local date (or one under way since the day before).</summary>
@@ -195,7 +217,7 @@ public sealed partial class TrackingService(
             return null;
         }
 
-        var next = (await RunRecords.OpenRunsAsync(db, date, date, fix.TruckId, ct)).FirstOrDefault(r => !_finished.Contains(r.Id));
+        var next = (await RunRecords.OpenRunsAsync(db, date, date, fix.TruckId, ct)).FirstOrDefault(r => Followable(r.Id));
         if (next is null || await ActivateAsync(next, receivedBefore: fix.ReceivedAt, ct) is not { } activated)
         {
             _noRunUntil[fix.TruckId] = now + _options.CheckEvery;
@@ -215,10 +237,23 @@ public sealed partial class TrackingService(
     private async Task<LiveRun?> ActivateAsync(RunRow row, DateTimeOffset? receivedBefore, CancellationToken ct)
     {
         var city = await cityMap.GetAsync(ct);
-        var route = await RunRecords.RouteAsync(db, row.RouteId, city, _tracker, ct);
+        TrackedRoute? route;
+        try
+        {
+            route = await RunRecords.RouteAsync(db, row.RouteId, city, _tracker, ct);
+        }
+        catch (ArgumentException ex)
+        {
+            // One broken route must not stop the others being followed; the operator sees why in the log.
+            Log.RouteUnusable(logger, row.Id, row.RouteId, ex.Message);
+            _unusableUntil[row.Id] = time.GetUtcNow() + TimeSpan.FromMinutes(10);
+            return null;
+        }
+
         if (route is null)
         {
             Log.NoRoute(logger, row.Id, row.RouteId);
+            _unusableUntil[row.Id] = time.GetUtcNow() + TimeSpan.FromMinutes(10);
             return null;
         }
 
@@ -401,6 +436,12 @@ public sealed partial class TrackingService(
 
         [LoggerMessage(11, LogLevel.Warning, "Could not store the decisions of {Runs} runs ({Reason}); kept and retried", EventName = "TrackingFlushFailed")]
         public static partial void FlushFailed(ILogger logger, int runs, string reason);
+
+        [LoggerMessage(14, LogLevel.Error, "Run {Run} (truck {Truck}) failed and is rebuilt from the database in a minute", EventName = "RunFailed")]
+        public static partial void RunFailed(ILogger logger, long run, string truck, Exception exception);
+
+        [LoggerMessage(13, LogLevel.Error, "Run {Run}: route {Route} cannot be followed ({Reason}); re-plan or re-import it", EventName = "RouteUnusable")]
+        public static partial void RouteUnusable(ILogger logger, long run, string route, string reason);
 
         [LoggerMessage(12, LogLevel.Information, "Run {Run} (truck {Truck}) finished", EventName = "RunFinished")]
         public static partial void Finished(ILogger logger, long run, string truck);

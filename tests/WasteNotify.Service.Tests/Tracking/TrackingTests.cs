@@ -104,4 +104,37 @@ public sealed class TrackingTests
         Assert.Contains(fastEvents, e => e.StartsWith("served", StringComparison.Ordinal));
         Assert.Equal(fastEvents, await SimulatedFleet.TrackerEventsAsync(slowDb, slowRun));
     }
+
+    [Fact]
+    public async Task A_route_that_cannot_be_followed_is_set_aside_and_every_other_truck_is_still_followed()
+    {
+        var day = SimulatedFleet.Day(daysAgo: 2, seed: 41);
+        await using var db = await TestDatabase.CreateAsync();
+        await using var service = await ServiceHost.StartAsync(db.ConnectionString, settings: FastChecks);
+        var runId = await day.RegisterAsync(db.ConnectionString);
+
+        // A route whose only building moved 2 km from its path since it was planned.
+        var path = SimulatedFleet.Plan.Routes[0].Path;
+        var array = "{" + string.Join(',', path.SelectMany(p => new[] { p.Latitude, p.Longitude })) + "}";
+        await db.ScalarAsync<int>($"""
+            INSERT INTO buildings (id, address, lat, lon, bins) VALUES ('moved', '1 Far Away', {path[0].Latitude + 0.018}, {path[0].Longitude}, 1);
+            INSERT INTO trucks (id, name, depot_lat, depot_lon) VALUES ('broken', 'broken', 0, 0);
+            INSERT INTO routes (id, truck_id, path) VALUES ('broken', 'broken', '{array}');
+            INSERT INTO route_stops (route_id, sequence, building_id) VALUES ('broken', 1, 'moved');
+            INSERT INTO route_runs (route_id, service_date, truck_id, planned_start) VALUES ('broken', '{day.Date:yyyy-MM-dd}', 'broken', now());
+            SELECT 0;
+            """);
+
+        await using var publisher = await Publisher.ConnectAsync();
+        await SimulatedFleet.PublishAsync(publisher, service.TelemetryTopic("broken"), day.Fixes[..20]);
+        await SimulatedFleet.PublishAsync(publisher, service.TelemetryTopic(SimulatedFleet.TruckId), day.Fixes);
+        Assert.True(await SimulatedFleet.FinishedAsync(db, runId, TimeSpan.FromSeconds(60)), service.Counters());
+
+        var tracking = service.App.Services.GetRequiredService<TrackingService>();
+        Assert.False(tracking.ExecuteTask!.IsCompleted);
+        Assert.True(tracking.Counts.Untracked >= 20, $"{tracking.Counts}"); // the broken truck's fixes, stored but not followed
+        var brokenRun = await db.ScalarAsync<long>("SELECT id FROM route_runs WHERE route_id = 'broken'");
+        Assert.Null(service.App.Services.GetRequiredService<LiveRuns>().Get(brokenRun));
+        Assert.Equal(20L, await db.ScalarAsync<long>("SELECT count(*) FROM telemetry WHERE truck_id = 'broken'"));
+    }
 }
