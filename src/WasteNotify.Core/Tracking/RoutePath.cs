@@ -77,8 +77,12 @@ public sealed class RoutePath
     }
 
     /// <summary>
-    /// The passes of the path within <paramref name="maxDistance"/> of the point between two offsets, in path order:
-    /// one match per run of consecutive near segments, at the nearest point of that run.
+    /// The passes of the path within <paramref name="maxDistance"/> of the point between two offsets, in path order,
+    /// each at its nearest point. A pass ends where the path leaves the distance, or moves more than
+    /// <see cref="TieMeters"/> further away than its nearest point: a path that serves a corner, turns about nearby and
+    /// comes back by it passes it twice, even though it never went <paramref name="maxDistance"/> away in between
+    /// (else the two would be one pass at whichever point is a few millimetres nearer, which a path rounded to
+    /// 7 decimals on its way through GeoJSON can turn from the first to the second).
     /// </summary>
     public void Matches(GeoPoint point, double from, double to, double maxDistance, List<PathMatch> matches)
     {
@@ -93,24 +97,34 @@ public sealed class RoutePath
 
         var (px, py) = Local(point);
         var best = new PathMatch(0, double.PositiveInfinity);
+        var inPass = false;
+        var peak = double.PositiveInfinity; // the farthest the path went since the last pass
         for (var i = Segment(from); i + 1 < _x.Length && _cumulative[i] <= to; i++)
         {
             var (offset, distance) = Project(i, px, py, from, to);
-            if (distance <= maxDistance)
+            if (inPass)
             {
-                if (distance < best.DistanceMeters)
-                {
-                    best = new PathMatch(offset, distance);
-                }
+                best = distance < best.DistanceMeters ? new PathMatch(offset, distance) : best;
             }
-            else if (!double.IsPositiveInfinity(best.DistanceMeters))
+            else if (distance <= maxDistance && (peak > maxDistance || distance < peak - TieMeters))
+            {
+                (inPass, best) = (true, new PathMatch(offset, distance));
+            }
+
+            // Where the segment ends says whether the path moves away: segments are long, their nearest point is not enough.
+            var end = Math.Sqrt(Square(px - _x[i + 1]) + Square(py - _y[i + 1]));
+            if (inPass && (end > maxDistance || end > best.DistanceMeters + TieMeters) && _cumulative[i + 1] <= to)
             {
                 matches.Add(best);
-                best = new PathMatch(0, double.PositiveInfinity);
+                (inPass, peak) = (false, end);
+            }
+            else if (!inPass)
+            {
+                peak = double.IsPositiveInfinity(peak) ? end : Math.Max(peak, end);
             }
         }
 
-        if (!double.IsPositiveInfinity(best.DistanceMeters))
+        if (inPass)
         {
             matches.Add(best);
         }

@@ -129,7 +129,7 @@ public sealed class EtaTraining(NpgsqlDataSource db, CityMap cityMap, TrackingOp
             {
                 try
                 {
-                    routes[row.RouteId] = route = await RunRecords.RouteAsync(db, row.RouteId, city, tracker, ct);
+                    routes[row.RouteId] = route = await RunRecords.RouteAsync(db, row.RouteId, city, ct);
                 }
                 catch (ArgumentException)
                 {

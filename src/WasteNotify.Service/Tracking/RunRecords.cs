@@ -61,7 +61,7 @@ public static class RunRecords
     /// </summary>
     /// <returns>Null when the route has no path or no stops.</returns>
     /// <exception cref="ArgumentException">A stop is not on the route's path (a building moved since the route was planned).</exception>
-    public static async Task<TrackedRoute?> RouteAsync(NpgsqlDataSource db, string routeId, CityState city, TrackerOptions options, CancellationToken ct)
+    public static async Task<TrackedRoute?> RouteAsync(NpgsqlDataSource db, string routeId, CityState city, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             SELECT r.path, s.building_id, b.lat, b.lon, b.bins
@@ -88,7 +88,7 @@ public static class RunRecords
         }
 
         var path = Enumerable.Range(0, flat.Length / 2).Select(i => new GeoPoint(flat[2 * i], flat[(2 * i) + 1])).ToList();
-        return new TrackedRoute(routeId, path, stops, maxStopDistance: Math.Max(60, 2 * options.MaxLateralMeters), bins: bins);
+        return new TrackedRoute(routeId, path, stops, bins: bins);
     }
 
     /// <summary>The decisions recorded for a run's stops (before a restart).</summary>

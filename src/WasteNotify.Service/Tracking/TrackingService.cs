@@ -240,7 +240,7 @@ public sealed partial class TrackingService(
         TrackedRoute? route;
         try
         {
-            route = await RunRecords.RouteAsync(db, row.RouteId, city, _tracker, ct);
+            route = await RunRecords.RouteAsync(db, row.RouteId, city, ct);
         }
         catch (ArgumentException ex)
         {

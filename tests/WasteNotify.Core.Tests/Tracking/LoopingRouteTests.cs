@@ -147,4 +147,21 @@ public sealed class LoopingRouteTests
         Assert.Equal(detourStart, offRoute.At);
         Assert.DoesNotContain(events, e => e.Kind == TrackingEventKind.Finished);
     }
+
+    [Fact]
+    public void A_corner_served_then_passed_again_after_a_short_turn_is_located_at_its_first_pass_even_when_the_second_is_nearer()
+    {
+        // Depot, the corner at 200 m, 110 m on to the next stop and back by the corner: the path never goes 60 m from
+        // the corner between its two passes at one segment's length. A path rounded on its way through GeoJSON moves
+        // each vertex by millimetres, here making the second pass the nearer one.
+        var corner = East(200);
+        var nudged = new GeoPoint(corner.Latitude + 4e-8, corner.Longitude);
+        var route = new TrackedRoute("turn", [Depot, nudged, East(310), corner, East(600)], [("b1", corner), ("b2", East(310)), ("b3", East(600))]);
+
+        Assert.Equal(200, route.StopOffsets[0], precision: 0);
+        Assert.Equal(310, route.StopOffsets[1], precision: 0);
+        var passes = new List<PathMatch>();
+        route.Path.Matches(corner, 0, route.Path.Length, 60, passes);
+        Assert.Equal([200.0, 420.0], passes.Select(p => Math.Round(p.Offset)));
+    }
 }
