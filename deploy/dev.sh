@@ -171,7 +171,10 @@ demo() {
   cd "$ROOT"
   dotnet build src/WasteNotify.Service -c Release -v q -nologo >/dev/null
   dotnet build simulators/WasteNotify.FleetSimulator -c Release -v q -nologo >/dev/null
-  export ConnectionStrings__WasteNotify="$WASTENOTIFY_PG;Database=wastenotify"
+  # A fresh database per demo: a route runs once a day, and today's runs of an earlier demo are already over.
+  PGPASSWORD="$PG_PASSWORD" "$(pg_bin)/psql" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d postgres -qAt \
+    -c "DROP DATABASE IF EXISTS wastenotify_demo WITH (FORCE)" -c "CREATE DATABASE wastenotify_demo" >/dev/null
+  export ConnectionStrings__WasteNotify="$WASTENOTIFY_PG;Database=wastenotify_demo"
   export Mqtt__Host=127.0.0.1 Mqtt__Port="$MQTT_PORT"
   local key service fleet
   key="$(dotnet run --project src/WasteNotify.Service -c Release --no-build -- apikey create --role admin --name demo 2>/dev/null)"

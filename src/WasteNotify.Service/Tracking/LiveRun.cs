@@ -162,10 +162,11 @@ internal sealed class LiveRun
     /// <summary>
     /// Predicts the arrival at every stop still to come as of the latest fix (or the planned start before any), with
     /// the model once the route has <paramref name="modelAfterRuns"/> recorded runs, else the physics baseline; logs
-    /// them for evaluation when <paramref name="log"/> is given and a logging interval has passed.
+    /// them for evaluation when <paramref name="log"/> is given and a logging interval has passed. <paramref name="now"/>
+    /// is the fleet's clock, which the open anomalies (silent, not started) are judged by.
     /// </summary>
     public RunSnapshot Refresh(EtaScratch scratch, ServingModel? serving, int modelAfterRuns, PhysicsOptions physics, TrackingOptions options,
-        DateTimeOffset wallNow, List<LoggedPrediction>? log)
+        DateTimeOffset now, List<LoggedPrediction>? log)
     {
         var route = Tracker.Route;
         scratch.Ensure(route.StopCount);
@@ -200,7 +201,7 @@ internal sealed class LiveRun
 
         Snapshot = new RunSnapshot(Id, Row.RouteId, Row.TruckId, Row.ServiceDate, Row.PlannedStart, Status, Tracker.StartedAt, LastFixAt,
             Position?.Latitude, Position?.Longitude, Tracker.Latest?.Offset, route.Path.Length, madeAt, predictor, useModel ? serving!.Version : null,
-            upcoming, [.. _decided.OfType<StopDecision>()], Anomalies(wallNow, options));
+            upcoming, [.. _decided.OfType<StopDecision>()], Anomalies(now, options));
         return Snapshot;
     }
 
@@ -232,7 +233,7 @@ internal sealed class LiveRun
     private LoggedPrediction Logged(int sequence, DateTimeOffset madeAt, string predictor, EtaSeconds eta) =>
         new(Id, sequence, madeAt, predictor, madeAt.AddSeconds(eta.Eta), madeAt.AddSeconds(eta.Early), madeAt.AddSeconds(eta.Late));
 
-    private List<string> Anomalies(DateTimeOffset wallNow, TrackingOptions options)
+    private List<string> Anomalies(DateTimeOffset now, TrackingOptions options)
     {
         var anomalies = new List<string>();
         if (Tracker.Finished)
@@ -250,12 +251,12 @@ internal sealed class LiveRun
             anomalies.Add($"standing since {still:O}");
         }
 
-        if (Tracker.Started && LastFixAt is { } lastFix && wallNow - lastFix >= options.SilentAfter)
+        if (Tracker.Started && LastFixAt is { } lastFix && now - lastFix >= options.SilentAfter)
         {
             anomalies.Add($"no GPS fix since {lastFix:O}");
         }
 
-        if (!Tracker.Started && wallNow - Row.PlannedStart >= options.NotStartedAfter)
+        if (!Tracker.Started && now - Row.PlannedStart >= options.NotStartedAfter)
         {
             anomalies.Add($"not started (planned {Row.PlannedStart:O})");
         }

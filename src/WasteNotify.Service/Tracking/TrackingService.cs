@@ -49,6 +49,8 @@ public sealed partial class TrackingService(
     private DateTimeOffset _flushAfter;
     private TimeSpan _flushBackoff = TimeSpan.FromMilliseconds(250);
     private long _untracked;
+    private DateTimeOffset? _fleetTime;
+    private DateTimeOffset _fleetTimeSeenAt;
     private long _observed;
 
     /// <summary>Completes once the runs open at start-up are rebuilt from the database.</summary>
@@ -139,10 +141,13 @@ public sealed partial class TrackingService(
 
     private DateOnly LocalDate(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, scheduler.Zone).DateTime);
 
-    /// <summary>Follows today's open runs (and yesterday's still under way), so that they have ETAs before their truck moves.</summary>
+    /// <summary>
+    /// Follows the open runs of the fleet's day (and the day before's still under way), so that they have ETAs before
+    /// their truck moves and are reported when it does not.
+    /// </summary>
     private async Task ActivateOpenRunsAsync(CancellationToken ct)
     {
-        var today = LocalDate(time.GetUtcNow());
+        var today = LocalDate(EventNow());
         foreach (var run in await RunRecords.OpenRunsAsync(db, today.AddDays(-1), today, null, ct))
         {
             if ((run.ServiceDate == today || run.Status == "started") && !_runs.ContainsKey(run.Id) && Followable(run.Id)
@@ -174,10 +179,15 @@ public sealed partial class TrackingService(
             return;
         }
 
+        if (_fleetTime is not { } fleet || fix.Timestamp > fleet)
+        {
+            (_fleetTime, _fleetTimeSeenAt) = (fix.Timestamp, time.GetUtcNow());
+        }
+
         try
         {
             var events = run.Observe(LiveRun.Tracked(fix));
-            var snapshot = run.Refresh(_scratch, _serving, _options.ModelAfterRuns, _physics, _options, time.GetUtcNow(),
+            var snapshot = run.Refresh(_scratch, _serving, _options.ModelAfterRuns, _physics, _options, EventNow(),
                 _predictions.Count < MaxUnstoredPredictions ? _predictions : null);
             live.Publish(snapshot, events.ToArray());
         }
@@ -189,6 +199,14 @@ public sealed partial class TrackingService(
             Drop(run, TimeSpan.FromMinutes(1));
         }
     }
+
+    /// <summary>
+    /// The fleet's clock for the anomalies that silence reveals: the latest event time any truck reported, moved on by
+    /// the wall-clock time since. Live, it is the wall clock; in a replay at K times real time it runs with the fixes,
+    /// so a truck falls silent, or fails to start, by the same clock its fixes (and the planned starts) are on.
+    /// </summary>
+    private DateTimeOffset EventNow() =>
+        _fleetTime is { } fleet ? fleet + (time.GetUtcNow() - _fleetTimeSeenAt) : time.GetUtcNow();
 
     /// <summary>Not finished here, and not given up on for now.</summary>
     private bool Followable(long runId) =>
@@ -277,15 +295,15 @@ public sealed partial class TrackingService(
 
         _runs[row.Id] = run;
         _runOfTruck[row.TruckId] = run;
-        live.Publish(run.Refresh(_scratch, _serving, _options.ModelAfterRuns, _physics, _options, time.GetUtcNow(), log: null), []);
+        live.Publish(run.Refresh(_scratch, _serving, _options.ModelAfterRuns, _physics, _options, EventNow(), log: null), []);
         Log.Activated(logger, row.Id, row.RouteId, row.TruckId, replayed.Count, history.Runs);
         return run;
     }
 
-    /// <summary>The wall clock's part: silent GPS, runs not started, newly created runs, a newly promoted model.</summary>
+    /// <summary>The periodic part: silent GPS, runs not started (by the fleet's clock), newly created runs, a newly promoted model.</summary>
     private async Task WatchAsync(CancellationToken ct)
     {
-        var now = time.GetUtcNow();
+        var now = EventNow();
         try
         {
             await ActivateOpenRunsAsync(ct);
@@ -324,7 +342,7 @@ public sealed partial class TrackingService(
         }
 
         // Runs no longer followed (finished, superseded) stay readable for the rest of their day.
-        var today = LocalDate(now);
+        var today = LocalDate(time.GetUtcNow());
         foreach (var snapshot in live.All().Where(s => s.ServiceDate < today && !_runs.ContainsKey(s.RunId)))
         {
             live.Remove(snapshot.RunId);

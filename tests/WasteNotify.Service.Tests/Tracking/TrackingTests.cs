@@ -137,4 +137,55 @@ public sealed class TrackingTests
         Assert.Null(service.App.Services.GetRequiredService<LiveRuns>().Get(brokenRun));
         Assert.Equal(20L, await db.ScalarAsync<long>("SELECT count(*) FROM telemetry WHERE truck_id = 'broken'"));
     }
+
+    [Fact]
+    public async Task A_truck_that_falls_silent_and_one_that_never_starts_are_reported_by_the_fleets_clock()
+    {
+        var day = SimulatedFleet.Day(daysAgo: 2, seed: 51);
+        await using var db = await TestDatabase.CreateAsync();
+        await using var service = await ServiceHost.StartAsync(db.ConnectionString, settings: new Dictionary<string, string?>
+        {
+            ["Tracking:CheckEvery"] = "00:00:00.200",
+            ["Tracking:SilentAfter"] = "00:10:00",
+            ["Tracking:NotStartedAfter"] = "00:15:00",
+        });
+        var silentRun = await day.RegisterAsync(db.ConnectionString);
+        var busyRun = await AddRunAsync(db, "busy", day.Date);
+        var idleRun = await AddRunAsync(db, "idle", day.Date);
+
+        // The busy truck drives the whole day (two days ago, delivered in seconds); the other stops sending an hour in,
+        // and the idle one never sends. Silence is judged by the fleet's clock: the busy truck's fixes, not the wall's.
+        await using var publisher = await Publisher.ConnectAsync();
+        var firstHour = day.Fixes.Where(f => f.DeliverAt < day.Fixes[0].DeliverAt.AddHours(1)).ToList();
+        await SimulatedFleet.PublishAsync(publisher, service.TelemetryTopic(SimulatedFleet.TruckId), firstHour);
+        await SimulatedFleet.PublishAsync(publisher, service.TelemetryTopic("busy"), day.Fixes);
+        Assert.True(await SimulatedFleet.FinishedAsync(db, busyRun, TimeSpan.FromSeconds(60)), service.Counters());
+
+        Assert.True(await TestEnvironment.EventuallyAsync(async () =>
+            await db.ScalarAsync<long>($"SELECT count(*) FROM run_events WHERE run_id = {silentRun} AND kind = 'gps_silent'") == 1
+            && await db.ScalarAsync<long>($"SELECT count(*) FROM run_events WHERE run_id = {idleRun} AND kind = 'not_started'") == 1,
+            TimeSpan.FromSeconds(30)));
+        var lastFix = firstHour.Where(f => f.Position.Latitude != 0).Max(f => f.Timestamp);
+        Assert.Equal(lastFix.UtcDateTime, await db.ScalarAsync<DateTime>($"SELECT at FROM run_events WHERE run_id = {silentRun} AND kind = 'gps_silent'"));
+        Assert.Equal(0L, await db.ScalarAsync<long>($"SELECT count(*) FROM run_events WHERE run_id = {busyRun} AND kind IN ('gps_silent', 'not_started')"));
+
+        var live = service.App.Services.GetRequiredService<LiveRuns>();
+        Assert.Contains(live.Get(silentRun)!.Anomalies, a => a.StartsWith("no GPS fix since", StringComparison.Ordinal));
+        Assert.Contains(live.Get(idleRun)!.Anomalies, a => a.StartsWith("not started", StringComparison.Ordinal));
+    }
+
+    /// <summary>Another truck on the simulated route's path and stops, with a run on the date.</summary>
+    private static async Task<long> AddRunAsync(TestDatabase db, string id, DateOnly date)
+    {
+        var (_, stops, path) = SimulatedFleet.Plan.Routes[0];
+        var array = "{" + string.Join(',', path.SelectMany(p => new[] { p.Latitude, p.Longitude })) + "}";
+        var values = string.Join(", ", stops.Select((s, i) => $"('{id}', {i + 1}, '{s.BuildingId}')"));
+        return await db.ScalarAsync<long>($"""
+            INSERT INTO trucks (id, name, depot_lat, depot_lon) VALUES ('{id}', '{id}', 0, 0);
+            INSERT INTO routes (id, truck_id, path) VALUES ('{id}', '{id}', '{array}');
+            INSERT INTO route_stops (route_id, sequence, building_id) VALUES {values};
+            INSERT INTO route_runs (route_id, service_date, truck_id, planned_start)
+            VALUES ('{id}', '{date:yyyy-MM-dd}', '{id}', '{SimulatedFleet.PlannedStart(date).UtcDateTime:O}') RETURNING id;
+            """);
+    }
 }
