@@ -317,7 +317,7 @@ public sealed partial class TrackingService(
             Log.WatchFailed(logger, ex.Message);
         }
 
-        foreach (var run in _runs.Values)
+        foreach (var run in _runs.Values.ToList())
         {
             if (run.Tracker.Finished)
             {
@@ -338,7 +338,15 @@ public sealed partial class TrackingService(
                 Log.Anomaly(logger, run.Id, run.Row.TruckId, "not started");
             }
 
-            live.Publish(run.Refresh(_scratch, _serving, _options.ModelAfterRuns, _physics, _options, now, log: null), []);
+            try
+            {
+                live.Publish(run.Refresh(_scratch, _serving, _options.ModelAfterRuns, _physics, _options, now, log: null), []);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.RunFailed(logger, run.Id, run.Row.TruckId, ex); // the bulkhead of ObserveAsync, for the periodic refresh
+                Drop(run, TimeSpan.FromMinutes(1));
+            }
         }
 
         // Runs no longer followed (finished, superseded) stay readable for the rest of their day.
