@@ -66,11 +66,18 @@ public static class RouteStore
             var weekdays = reader.GetFieldValue<short[]>(2).Select(d => (DayOfWeek)d).ToList();
             var schedule = reader.IsDBNull(3) ? null : new RouteSchedule(weekdays, reader.GetFieldValue<TimeOnly>(3));
             var flat = reader.GetFieldValue<double[]>(4);
-            var path = Enumerable.Range(0, flat.Length / 2).Select(i => new GeoPoint(flat[2 * i], flat[(2 * i) + 1])).ToList();
+            var path = Path(flat);
             routes.Add(new CollectionRoute(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1),
                 reader.GetFieldValue<string[]>(5), path, schedule));
         }
 
         return routes;
+    }
+
+    /// <summary>A path as the routes table stores it, [lat0, lon0, lat1, lon1, ...], back to points.</summary>
+    public static List<GeoPoint> Path(double[] flat)
+    {
+        ArgumentNullException.ThrowIfNull(flat);
+        return [.. Enumerable.Range(0, flat.Length / 2).Select(i => new GeoPoint(flat[2 * i], flat[(2 * i) + 1]))];
     }
 }

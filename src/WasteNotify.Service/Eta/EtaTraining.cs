@@ -48,7 +48,7 @@ public sealed class EtaTraining(NpgsqlDataSource db, CityMap cityMap, TrackingOp
         var city = await cityMap.GetAsync(ct);
         var tracker = tracking.Tracker(city.Facilities);
         var physics = tracking.Physics();
-        var runs = await RecordedRunsAsync(today.AddDays(-historyDays), today.AddDays(-1), city, tracker, ct);
+        var runs = await RecordedRunsAsync(today.AddDays(-historyDays), today.AddDays(-1), city, ct);
         var days = runs.Select(r => r.Date).Distinct().Order().ToList();
         if (days.Count <= options.HoldoutDays)
         {
@@ -102,25 +102,9 @@ public sealed class EtaTraining(NpgsqlDataSource db, CityMap cityMap, TrackingOp
     }
 
     /// <summary>The finished runs of a date range, with their route, stored fixes and recorded stop decisions.</summary>
-    private async Task<List<RecordedRunFixes>> RecordedRunsAsync(DateOnly from, DateOnly to, CityState city, TrackerOptions tracker, CancellationToken ct)
+    private async Task<List<RecordedRunFixes>> RecordedRunsAsync(DateOnly from, DateOnly to, CityState city, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
-            SELECT id, route_id, truck_id, service_date, planned_start, status, started_at, finished_at FROM route_runs
-            WHERE service_date BETWEEN @from AND @to AND status = 'finished' AND truck_id IS NOT NULL AND started_at IS NOT NULL
-            ORDER BY planned_start, id
-            """);
-        cmd.Parameters.AddWithValue("from", from);
-        cmd.Parameters.AddWithValue("to", to);
-        var rows = new List<RunRow>();
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                rows.Add(new RunRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateOnly>(3),
-                    reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetFieldValue<DateTimeOffset>(7)));
-            }
-        }
-
+        var rows = await RunRecords.FinishedRunsAsync(db, from, to, ct);
         var routes = new Dictionary<string, TrackedRoute?>(StringComparer.Ordinal);
         var runs = new List<RecordedRunFixes>();
         foreach (var row in rows)
@@ -142,15 +126,9 @@ public sealed class EtaTraining(NpgsqlDataSource db, CityMap cityMap, TrackingOp
                 continue;
             }
 
-            var arrivals = new DateTimeOffset?[route.StopCount];
-            var departures = new DateTimeOffset?[route.StopCount];
-            foreach (var stop in (await RunRecords.StopsAsync(db, row.Id, ct)).Where(s => s.Status == "served" && s.Sequence <= route.StopCount))
-            {
-                (arrivals[stop.Sequence - 1], departures[stop.Sequence - 1]) = (stop.ArrivedAt, stop.DepartedAt);
-            }
-
+            var recorded = RunRecords.PastRun(row.StartedAt!.Value, await RunRecords.StopsAsync(db, row.Id, ct), route.StopCount);
             var fixes = await RunRecords.FixesAsync(db, row.TruckId, await RunRecords.FixesFromAsync(db, row, zone, ct), row.FinishedAt, receivedBefore: null, ct);
-            runs.Add(new RecordedRunFixes(route, row.ServiceDate, row.PlannedStart, fixes, new PastRun(row.StartedAt!.Value, arrivals, departures)));
+            runs.Add(new RecordedRunFixes(route, row.ServiceDate, row.PlannedStart, fixes, recorded));
         }
 
         return runs;

@@ -34,6 +34,19 @@ public static class RunRecords
         return await ReadRunsAsync(cmd, ct);
     }
 
+    /// <summary>Finished runs, with a truck and a start, on these local dates.</summary>
+    public static async Task<List<RunRow>> FinishedRunsAsync(NpgsqlDataSource db, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"""
+            SELECT {RunColumns} FROM route_runs
+            WHERE service_date BETWEEN @from AND @to AND status = 'finished' AND truck_id IS NOT NULL AND started_at IS NOT NULL
+            ORDER BY planned_start, id
+            """);
+        cmd.Parameters.AddWithValue("from", from);
+        cmd.Parameters.AddWithValue("to", to);
+        return await ReadRunsAsync(cmd, ct);
+    }
+
     public static async Task<RunRow?> RunAsync(NpgsqlDataSource db, long id, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"SELECT {RunColumns} FROM route_runs WHERE id = @id AND truck_id IS NOT NULL");
@@ -87,8 +100,7 @@ public static class RunRecords
             return null;
         }
 
-        var path = Enumerable.Range(0, flat.Length / 2).Select(i => new GeoPoint(flat[2 * i], flat[(2 * i) + 1])).ToList();
-        return new TrackedRoute(routeId, path, stops, bins: bins);
+        return new TrackedRoute(routeId, RouteStore.Path(flat), stops, bins: bins);
     }
 
     /// <summary>The decisions recorded for a run's stops (before a restart).</summary>
@@ -158,7 +170,7 @@ public static class RunRecords
     public static async Task<List<PastRun>> HistoryAsync(NpgsqlDataSource db, string routeId, int stopCount, DateOnly before, int maxRuns, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            SELECT r.started_at, s.sequence, s.arrived_at, s.departed_at
+            SELECT r.started_at, s.sequence, s.building_id, s.status, s.arrived_at, s.departed_at
             FROM (SELECT id, started_at FROM route_runs
                   WHERE route_id = @route AND service_date < @before AND status = 'finished' AND started_at IS NOT NULL
                   ORDER BY service_date DESC LIMIT @max) r
@@ -169,27 +181,27 @@ public static class RunRecords
         cmd.Parameters.AddWithValue("before", before);
         cmd.Parameters.AddWithValue("max", maxRuns);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var runs = new List<PastRun>();
-        DateTimeOffset? current = null;
-        DateTimeOffset?[] arrivals = [], departures = [];
+        var stops = new List<(DateTimeOffset Started, StopDecision Stop)>();
         while (await reader.ReadAsync(ct))
         {
-            var started = reader.GetFieldValue<DateTimeOffset>(0);
-            if (started != current)
-            {
-                (current, arrivals, departures) = (started, new DateTimeOffset?[stopCount], new DateTimeOffset?[stopCount]);
-                runs.Add(new PastRun(started, arrivals, departures));
-            }
-
-            var k = reader.GetInt32(1) - 1;
-            if (k < stopCount)
-            {
-                arrivals[k] = reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2);
-                departures[k] = reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3);
-            }
+            stops.Add((reader.GetFieldValue<DateTimeOffset>(0), new StopDecision(reader.GetInt32(1), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5))));
         }
 
-        return runs;
+        return [.. stops.GroupBy(s => s.Started).Select(g => PastRun(g.Key, g.Select(s => s.Stop), stopCount))];
+    }
+
+    /// <summary>A finished run as the arrival model learns from it: when it started, and each served stop's arrival and departure.</summary>
+    public static PastRun PastRun(DateTimeOffset started, IEnumerable<StopDecision> decided, int stopCount)
+    {
+        var arrivals = new DateTimeOffset?[stopCount];
+        var departures = new DateTimeOffset?[stopCount];
+        foreach (var stop in decided.Where(s => s.Status == "served" && s.Sequence <= stopCount))
+        {
+            (arrivals[stop.Sequence - 1], departures[stop.Sequence - 1]) = (stop.ArrivedAt, stop.DepartedAt);
+        }
+
+        return new PastRun(started, arrivals, departures);
     }
 
     /// <summary>Adds to a batch the upsert of a stop's current decision.</summary>
