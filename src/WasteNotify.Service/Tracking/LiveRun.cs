@@ -161,18 +161,18 @@ internal sealed class LiveRun
 
     /// <summary>
     /// Predicts the arrival at every stop still to come as of the latest fix (or the planned start before any), with
-    /// the model once the route has <paramref name="modelAfterRuns"/> recorded runs, else the physics baseline; logs
+    /// the model once the route has <see cref="TrackingOptions.ModelAfterRuns"/> recorded runs, else the physics baseline; logs
     /// them for evaluation when <paramref name="log"/> is given and a logging interval has passed. <paramref name="now"/>
     /// is the fleet's clock, which the open anomalies (silent, not started) are judged by.
     /// </summary>
-    public RunSnapshot Refresh(EtaScratch scratch, ServingModel? serving, int modelAfterRuns, PhysicsOptions physics, TrackingOptions options,
+    public RunSnapshot Refresh(EtaScratch scratch, ServingModel? serving, PhysicsOptions physics, TrackingOptions options,
         DateTimeOffset now, List<LoggedPrediction>? log)
     {
         var route = Tracker.Route;
         scratch.Ensure(route.StopCount);
         var madeAt = Tracker.Watermark ?? Row.PlannedStart;
         var count = Tracker.Finished ? 0 : Features.Build(Tracker, madeAt, Row.PlannedStart, scratch.Rows, scratch.Stops);
-        var useModel = serving is not null && Features.History.Runs >= modelAfterRuns;
+        var useModel = serving is not null && Features.History.Runs >= options.ModelAfterRuns;
         if (useModel)
         {
             serving!.Model.Predict(scratch.Rows, count, scratch.Etas);
@@ -204,6 +204,9 @@ internal sealed class LiveRun
             upcoming, [.. _decided.OfType<StopDecision>()], Anomalies(now, options));
         return Snapshot;
     }
+
+    /// <summary>The latest snapshot with its open anomalies judged again at <paramref name="now"/>; its ETAs have not changed since its fix.</summary>
+    public RunSnapshot Reassess(DateTimeOffset now, TrackingOptions options) => Snapshot = Snapshot! with { Anomalies = Anomalies(now, options) };
 
     private void Log(List<LoggedPrediction> log, DateTimeOffset madeAt, StopEta[] upcoming, EtaScratch scratch, int count, string predictor,
         PhysicsOptions physics, TimeSpan ahead)

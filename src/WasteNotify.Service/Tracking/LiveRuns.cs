@@ -63,9 +63,9 @@ public sealed class LiveRuns
         _runs[snapshot.RunId] = snapshot;
         if (isNew)
         {
-            foreach (var stop in snapshot.Upcoming.Select(s => s.BuildingId).Concat(snapshot.Done.Select(d => d.BuildingId)))
+            foreach (var building in Buildings(snapshot))
             {
-                _runOfBuilding[stop] = snapshot.RunId;
+                _runOfBuilding[building] = snapshot.RunId;
             }
         }
 
@@ -76,10 +76,14 @@ public sealed class LiveRuns
     {
         if (_runs.TryRemove(runId, out var snapshot))
         {
-            foreach (var stop in snapshot.Upcoming.Select(s => s.BuildingId).Concat(snapshot.Done.Select(d => d.BuildingId)))
+            foreach (var building in Buildings(snapshot))
             {
-                _runOfBuilding.TryRemove(new KeyValuePair<string, long>(stop, runId));
+                _runOfBuilding.TryRemove(new KeyValuePair<string, long>(building, runId));
             }
         }
     }
+
+    /// <summary>Every building of the run: those still to come and those decided.</summary>
+    private static IEnumerable<string> Buildings(RunSnapshot snapshot) =>
+        snapshot.Upcoming.Select(s => s.BuildingId).Concat(snapshot.Done.Select(d => d.BuildingId));
 }

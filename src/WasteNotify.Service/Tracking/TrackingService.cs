@@ -184,17 +184,27 @@ public sealed partial class TrackingService(
             (_fleetTime, _fleetTimeSeenAt) = (fix.Timestamp, time.GetUtcNow());
         }
 
+        Guarded(run, r =>
+        {
+            var events = r.Observe(LiveRun.Tracked(fix)).ToArray();
+            live.Publish(Refresh(r, _predictions.Count < MaxUnstoredPredictions ? _predictions : null), events);
+        });
+    }
+
+    private RunSnapshot Refresh(LiveRun run, List<LoggedPrediction>? log) => run.Refresh(_scratch, _serving, _physics, _options, EventNow(), log);
+
+    /// <summary>
+    /// A bulkhead: a fault in one run must not stop every truck being followed. The run is dropped and rebuilt from the
+    /// database later (what it had decided and not stored yet is decided again from the stored fixes).
+    /// </summary>
+    private void Guarded(LiveRun run, Action<LiveRun> work)
+    {
         try
         {
-            var events = run.Observe(LiveRun.Tracked(fix));
-            var snapshot = run.Refresh(_scratch, _serving, _options.ModelAfterRuns, _physics, _options, EventNow(),
-                _predictions.Count < MaxUnstoredPredictions ? _predictions : null);
-            live.Publish(snapshot, events.ToArray());
+            work(run);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // A bulkhead: a fault in one run must not stop every truck being followed. The run is dropped and rebuilt
-            // from the database later (what it had decided and not stored yet is decided again from the stored fixes).
             Log.RunFailed(logger, run.Id, run.Row.TruckId, ex);
             Drop(run, TimeSpan.FromMinutes(1));
         }
@@ -295,7 +305,7 @@ public sealed partial class TrackingService(
 
         _runs[row.Id] = run;
         _runOfTruck[row.TruckId] = run;
-        live.Publish(run.Refresh(_scratch, _serving, _options.ModelAfterRuns, _physics, _options, EventNow(), log: null), []);
+        live.Publish(Refresh(run, log: null), []);
         Log.Activated(logger, row.Id, row.RouteId, row.TruckId, replayed.Count, history.Runs);
         return run;
     }
@@ -304,6 +314,7 @@ public sealed partial class TrackingService(
     private async Task WatchAsync(CancellationToken ct)
     {
         var now = EventNow();
+        var serving = _serving;
         try
         {
             await ActivateOpenRunsAsync(ct);
@@ -338,15 +349,8 @@ public sealed partial class TrackingService(
                 Log.Anomaly(logger, run.Id, run.Row.TruckId, "not started");
             }
 
-            try
-            {
-                live.Publish(run.Refresh(_scratch, _serving, _options.ModelAfterRuns, _physics, _options, now, log: null), []);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Log.RunFailed(logger, run.Id, run.Row.TruckId, ex); // the bulkhead of ObserveAsync, for the periodic refresh
-                Drop(run, TimeSpan.FromMinutes(1));
-            }
+            // The ETAs change with a fix, or with a newly served model; the open anomalies with the clock.
+            Guarded(run, r => live.Publish(_serving != serving ? Refresh(r, log: null) : r.Reassess(now, _options), []));
         }
 
         // Runs no longer followed (finished, superseded) stay readable for the rest of their day.
