@@ -27,9 +27,8 @@ public static partial class TwilioSignature
             data.Append(key).Append(value);
         }
 
-#pragma warning disable CA5350 // Twilio's scheme is HMAC-SHA1; the choice is not ours.
+        // SHA-1 is Twilio's choice; HMAC-SHA1 is not weakened by SHA-1's known collisions.
         var hash = HMACSHA1.HashData(Encoding.UTF8.GetBytes(authToken), Encoding.UTF8.GetBytes(data.ToString()));
-#pragma warning restore CA5350
         return Convert.ToBase64String(hash);
     }
 
