@@ -14,7 +14,8 @@ public sealed partial class HubSocket
     private const int PingType = 6;
     private const int CloseType = 7;
 
-    // Below the server's 30 s client timeout, at the interval SignalR's own clients use.
+    // The server starts its 30 s client timeout at the first ping it receives, so once pinging a client must keep on;
+    // 15 s is the interval SignalR's own clients use.
     private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(15);
 
     private async Task HandshakeAsync(CancellationToken ct)
@@ -76,7 +77,7 @@ public sealed partial class HubSocket
         }
         finally
         {
-            _handshake.TrySetException(new InvalidOperationException($"The connection closed before the handshake completed. {error}"));
+            _handshake.TrySetException(new InvalidOperationException($"The connection closed before the handshake completed{(error is null ? "." : $": {error}")}"));
             MarkClosed(error);
         }
     }
