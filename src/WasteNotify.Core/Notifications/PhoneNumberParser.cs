@@ -81,7 +81,7 @@ internal static class PhoneNumberParser
                 case >= '0' and <= '9':
                     digits[count++] = c;
                     break;
-                case '+' when count == 0 && !plus && open < 0:
+                case '+' when count == 0 && !plus:
                     plus = true;
                     break;
                 case '+':
