@@ -13,19 +13,7 @@ public readonly record struct PhoneNumber
     public string E164 => _e164 ?? "";
 
     /// <summary>The country code and the last two digits only ("+33•••••••78"), for logs.</summary>
-    public string Masked
-    {
-        get
-        {
-            if (_e164 is null)
-            {
-                return "";
-            }
-
-            var prefix = 1 + NumberingPlan.CallingCodeLength(_e164.AsSpan(1));
-            return string.Concat(_e164.AsSpan(0, prefix), new string('•', _e164.Length - prefix - 2), _e164.AsSpan(_e164.Length - 2));
-        }
-    }
+    public string Masked => Mask(_e164);
 
     /// <summary>True for a French 06/07 number, false for another French number, null where it is not known.</summary>
     public bool? IsLikelyMobile => _e164 is not null && _e164.StartsWith("+33", StringComparison.Ordinal) ? _e164[3] is '6' or '7' : null;
@@ -48,6 +36,29 @@ public readonly record struct PhoneNumber
         var e164 = PhoneNumberParser.Parse(input, NumberingPlan.ForRegion(defaultRegion), out error);
         number = e164 is null ? default : new PhoneNumber(e164);
         return e164 is not null;
+    }
+
+    /// <summary>
+    /// Masks a number held as text (such as a webhook's sender) for logs: E.164 text as <see cref="Masked"/> does,
+    /// anything else down to its last two characters.
+    /// </summary>
+    public static string Mask(string? number)
+    {
+        if (string.IsNullOrEmpty(number))
+        {
+            return "";
+        }
+
+        if (number.Length > 6 && number[0] == '+' && number[1] != '0' && !number.AsSpan(1).ContainsAnyExceptInRange('0', '9'))
+        {
+            var prefix = 1 + NumberingPlan.CallingCodeLength(number.AsSpan(1));
+            if (number.Length - prefix >= 4)
+            {
+                return string.Concat(number.AsSpan(0, prefix), new string('•', number.Length - prefix - 2), number.AsSpan(number.Length - 2));
+            }
+        }
+
+        return number.Length <= 2 ? new string('•', number.Length) : string.Concat(new string('•', number.Length - 2), number.AsSpan(number.Length - 2));
     }
 
     public override string ToString() => E164;

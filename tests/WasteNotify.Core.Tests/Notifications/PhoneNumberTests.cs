@@ -237,6 +237,28 @@ public sealed class PhoneNumberTests
     }
 
     [Theory]
+    [InlineData("+33612345678", "+33•••••••78")]
+    [InlineData("+4915123456789", "+49•••••••••89")]
+    [InlineData("06 12 34 56 78", "••••••••••••78")]
+    [InlineData("+33 6 12 34 56 78", "•••••••••••••••78")]
+    [InlineData("+35212", "••••12")]
+    [InlineData("whatsapp:+33612345678", "•••••••••••••••••••78")]
+    [InlineData("7", "•")]
+    [InlineData("", "")]
+    [InlineData(null, "")]
+    public void Mask_hides_all_but_the_country_code_and_last_two_digits_of_any_text(string? text, string masked)
+    {
+        Assert.Equal(masked, PhoneNumber.Mask(text));
+    }
+
+    [Theory]
+    [MemberData(nameof(ValidNumbers))]
+    public void Mask_of_the_e164_text_is_the_masked_number(string input, string region, string e164)
+    {
+        Assert.Equal(PhoneNumber.Parse(input, region).Masked, PhoneNumber.Mask(e164));
+    }
+
+    [Theory]
     [InlineData("06 12 34 56 78", "FR", true)]
     [InlineData("07 98 76 54 32", "FR", true)]
     [InlineData("01 23 45 67 89", "FR", false)]
