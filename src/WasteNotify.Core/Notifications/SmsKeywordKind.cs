@@ -1,0 +1,9 @@
+namespace WasteNotify.Core.Notifications;
+
+public enum SmsKeywordKind
+{
+    None,
+    Stop,
+    Start,
+    Help,
+}
