@@ -176,6 +176,9 @@ demo() {
     -c "DROP DATABASE IF EXISTS wastenotify_demo WITH (FORCE)" -c "CREATE DATABASE wastenotify_demo" >/dev/null
   export ConnectionStrings__WasteNotify="$WASTENOTIFY_PG;Database=wastenotify_demo"
   export Mqtt__Host=127.0.0.1 Mqtt__Port="$MQTT_PORT"
+  # The secret that signs concierges' links: made once per machine, kept out of the repository.
+  [ -s "$STATE/signing-key" ] || (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n' >"$STATE/signing-key")
+  export Notifications__SigningKey="$(cat "$STATE/signing-key")" Notifications__PublicBaseUrl="$HTTP_URL/"
   local key service fleet
   key="$(dotnet run --project src/WasteNotify.Service -c Release --no-build -- apikey create --role admin --name demo 2>/dev/null)"
   dotnet run --project src/WasteNotify.Service -c Release --no-build -- --urls "$HTTP_URL" &

@@ -6,10 +6,14 @@ using WasteNotify.Mqtt;
 using WasteNotify.Service.City;
 using WasteNotify.Service.Data;
 using WasteNotify.Service.Eta;
+using WasteNotify.Core.Notifications;
 using WasteNotify.Service.Ingest;
+using WasteNotify.Service.Live;
+using WasteNotify.Service.Notifications;
 using WasteNotify.Service.Security;
 using WasteNotify.Service.Tracking;
 using WasteNotify.Service.Web;
+using WasteNotify.Twilio;
 
 namespace WasteNotify.Service;
 
@@ -70,9 +74,12 @@ public static class Extensions
             sp.GetRequiredService<RunScheduler>().Zone));
         services.AddHostedService<NightlyTrainingService>();
 
+        AddNotifications(builder);
+
         services.AddSingleton<ApiKeys>();
         services.AddAuthentication(ApiKeyAuthentication.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, BuildingLinkAuthentication>(BuildingLinkAuthentication.SchemeName, null);
         services.AddAuthorization(Policies.Add);
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -85,6 +92,41 @@ public static class Extensions
             .AddCheck<BrokerHealthCheck>("mqtt")
             .AddCheck<DatabaseHealthCheck>("database");
         return builder;
+    }
+
+    private static void AddNotifications(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<NotificationOptions>().BindConfiguration("Notifications").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AlertRules>().BindConfiguration("Notifications:Rules").ValidateDataAnnotations().ValidateOnStart();
+        var sms = services.AddOptions<SmsOptions>().BindConfiguration("Notifications:Sms").ValidateDataAnnotations().ValidateOnStart();
+        var twilio = services.AddOptions<TwilioOptions>().BindConfiguration("Twilio");
+        if (!string.IsNullOrEmpty(builder.Configuration["Twilio:AccountSid"]))
+        {
+            twilio.ValidateDataAnnotations().ValidateOnStart();
+            sms.Validate(o => o.Senders.Count > 0 || !string.IsNullOrEmpty(o.MessagingServiceSid),
+                "With Twilio configured, Notifications:Sms needs Senders (E.164 numbers) or a MessagingServiceSid");
+            services.AddHttpClient(nameof(TwilioClient), (sp, http) => http.Timeout = sp.GetRequiredService<IOptions<TwilioOptions>>().Value.Timeout);
+            services.AddSingleton<ISmsSender>(sp => new TwilioSmsSender(
+                () => new TwilioClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(TwilioClient)), sp.GetRequiredService<IOptions<TwilioOptions>>().Value),
+                sp.GetRequiredService<IOptions<SmsOptions>>().Value));
+        }
+        else
+        {
+            services.AddSingleton<ISmsSender, LogSmsSender>();
+        }
+
+        services.AddSingleton<SignedLinks>();
+        services.AddSingleton(sp => new AlertPolicy(sp.GetRequiredService<IOptions<AlertRules>>().Value, sp.GetRequiredService<RunScheduler>().Zone));
+        services.AddSingleton<SubscriberDirectory>();
+        services.AddSingleton(sp => new AlertTemplates(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<RunScheduler>().Zone));
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.AddSingleton<LivePush>();
+        services.AddHostedService(sp => sp.GetRequiredService<LivePush>());
+        services.AddSingleton<NotifierService>();
+        services.AddHostedService(sp => sp.GetRequiredService<NotifierService>());
+        services.AddSignalR();
     }
 
     public static WebApplication MapWasteNotify(this WebApplication app)
@@ -101,6 +143,9 @@ public static class Extensions
         app.MapRoutes();
         app.MapRuns();
         app.MapTracking();
+        app.MapTwilioWebhooks();
+        app.MapHub<FleetHub>(ApiKeyAuthentication.FleetHubPath);
+        app.MapHub<BuildingHub>("/hubs/building");
         return app;
     }
 }

@@ -6,6 +6,9 @@ namespace WasteNotify.Testing;
 /// <summary>Where the servers started by deploy/dev.sh listen; environment variables override the local defaults.</summary>
 public static class TestEnvironment
 {
+    /// <summary>The key the service signs concierges' links with in tests (any 32 characters or more).</summary>
+    public const string SigningKey = "test-signing-key-0123456789abcdefghijklmnop";
+
     public static string MqttHost => Environment.GetEnvironmentVariable("WASTENOTIFY_MQTT_HOST") ?? "127.0.0.1";
 
     public static int MqttPort => int.TryParse(Environment.GetEnvironmentVariable("WASTENOTIFY_MQTT_PORT"), out var p) ? p : 11883;

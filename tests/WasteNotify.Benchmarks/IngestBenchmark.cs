@@ -174,6 +174,7 @@ internal static class IngestBenchmark
         info.Environment["Mqtt__Port"] = TestEnvironment.MqttPort.ToString(CultureInfo.InvariantCulture);
         info.Environment["Mqtt__ClientId"] = $"bench-service-{Guid.NewGuid():N}";
         info.Environment["Ingest__TopicPrefix"] = prefix;
+        info.Environment["Notifications__SigningKey"] = TestEnvironment.SigningKey;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the service");
         process.OutputDataReceived += (_, e) => { if (e.Data is { } line) { Console.Error.WriteLine("  [service] " + line); } };

@@ -11,7 +11,7 @@ using WasteNotify.Testing;
 
 namespace WasteNotify.Service.Tests;
 
-/// <summary>The real service, in process, on 127.0.0.1:0, with its own topic prefixes and MQTT client id.</summary>
+/// <summary>The real service, in process, on a free loopback port (its public address), with its own topic prefixes and MQTT client id.</summary>
 internal sealed class ServiceHost : IAsyncDisposable
 {
     private ServiceHost(WebApplication app, string topicPrefix, string ownTracksPrefix)
@@ -84,6 +84,7 @@ internal sealed class ServiceHost : IAsyncDisposable
         var id = Guid.NewGuid().ToString("N")[..10];
         var topicPrefix = $"wn-{id}";
         var ownTracksPrefix = $"ot-{id}";
+        var url = $"http://127.0.0.1:{TestEnvironment.FreeTcpPort()}";
         var config = new Dictionary<string, string?>
         {
             ["ConnectionStrings:WasteNotify"] = connectionString,
@@ -99,6 +100,9 @@ internal sealed class ServiceHost : IAsyncDisposable
             ["Ingest:Storage:RetryDelay"] = "00:00:00.100",
             ["Ingest:Storage:MaxRetryDelay"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Notifications:SigningKey"] = TestEnvironment.SigningKey,
+            ["Notifications:PublicBaseUrl"] = url + "/",
+            ["Notifications:Sms:PollEvery"] = "00:00:00.100",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -107,7 +111,7 @@ internal sealed class ServiceHost : IAsyncDisposable
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(config);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls(url);
         builder.AddWasteNotify();
         var app = builder.Build();
         app.MapWasteNotify();

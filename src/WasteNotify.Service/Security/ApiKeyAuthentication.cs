@@ -11,6 +11,7 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
 {
     public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";
+    public const string FleetHubPath = "/hubs/fleet";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -18,6 +19,12 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
         if (key is null && Request.Headers.Authorization.FirstOrDefault() is { } authorization && authorization.StartsWith("Bearer ", StringComparison.Ordinal))
         {
             key = authorization["Bearer ".Length..].Trim();
+        }
+
+        if (key is null && Request.Path.StartsWithSegments(FleetHubPath, StringComparison.Ordinal))
+        {
+            // Browsers cannot set headers on a WebSocket: SignalR's client sends the key as access_token.
+            key = Request.Query["access_token"].FirstOrDefault();
         }
 
         if (string.IsNullOrEmpty(key))
@@ -41,11 +48,13 @@ public static class Policies
     public const string Read = "read";
     public const string Write = "write";
     public const string Admin = "admin";
+    public const string Building = "building";
 
     public static void Add(Microsoft.AspNetCore.Authorization.AuthorizationOptions options)
     {
         options.AddPolicy(Read, p => p.RequireRole(nameof(ApiRole.Pilot), nameof(ApiRole.Operator), nameof(ApiRole.Admin)));
         options.AddPolicy(Write, p => p.RequireRole(nameof(ApiRole.Operator), nameof(ApiRole.Admin)));
         options.AddPolicy(Admin, p => p.RequireRole(nameof(ApiRole.Admin)));
+        options.AddPolicy(Building, p => p.AddAuthenticationSchemes(BuildingLinkAuthentication.SchemeName).RequireClaim(BuildingLinkAuthentication.BuildingClaim));
     }
 }

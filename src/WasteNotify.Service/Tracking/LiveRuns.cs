@@ -34,8 +34,12 @@ public sealed record RunSnapshot(
     IReadOnlyList<StopDecision> Done,
     IReadOnlyList<string> Anomalies);
 
-/// <summary>What tracking decided on one fix: the run's new state and the events (stop decisions, anomalies) that came with it.</summary>
-public sealed record RunUpdate(RunSnapshot Run, IReadOnlyList<TrackingEvent> Events);
+/// <summary>
+/// What tracking decided on one fix: the run's new state and the events (stop decisions, anomalies) that came with it.
+/// <c>Now</c> is the fleet's clock at the time (how stale the run's latest fix is); <c>ReceivedAt</c> is when the fix
+/// that caused the update was received (null when the clock or a restart caused it).
+/// </summary>
+public sealed record RunUpdate(RunSnapshot Run, IReadOnlyList<TrackingEvent> Events, DateTimeOffset Now, DateTimeOffset? ReceivedAt);
 
 /// <summary>
 /// The runs being tracked, as of their latest fix, for the API and the notifier. Written by the tracking loop only;
@@ -57,7 +61,7 @@ public sealed class LiveRuns
     public RunSnapshot? OfBuilding(string buildingId) =>
         _runOfBuilding.TryGetValue(buildingId, out var runId) ? Get(runId) : null;
 
-    internal void Publish(RunSnapshot snapshot, IReadOnlyList<TrackingEvent> events)
+    internal void Publish(RunSnapshot snapshot, IReadOnlyList<TrackingEvent> events, DateTimeOffset now, DateTimeOffset? receivedAt = null)
     {
         var isNew = !_runs.ContainsKey(snapshot.RunId);
         _runs[snapshot.RunId] = snapshot;
@@ -69,7 +73,7 @@ public sealed class LiveRuns
             }
         }
 
-        Updated?.Invoke(new RunUpdate(snapshot, events));
+        Updated?.Invoke(new RunUpdate(snapshot, events, now, receivedAt));
     }
 
     internal void Remove(long runId)

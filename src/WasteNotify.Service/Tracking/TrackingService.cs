@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -36,6 +37,7 @@ public sealed partial class TrackingService(
     private readonly TrackingOptions _options = options.Value;
     private readonly PhysicsOptions _physics = options.Value.Physics();
     private readonly Channel<IReadOnlyList<TelemetryFix>> _stored = Channel.CreateUnbounded<IReadOnlyList<TelemetryFix>>();
+    private readonly ConcurrentQueue<long> _cancelled = new();
     private readonly Dictionary<long, LiveRun> _runs = [];
     private readonly Dictionary<string, LiveRun> _runOfTruck = new(StringComparer.Ordinal);
     private readonly HashSet<long> _finished = [];
@@ -65,6 +67,13 @@ public sealed partial class TrackingService(
     /// <summary>Hands over fixes the writer has stored (called by <see cref="Ingest.TelemetryWriter"/>; never blocks).</summary>
     public void OnStored(IReadOnlyList<TelemetryFix> fixes) => _stored.Writer.TryWrite(fixes);
 
+    /// <summary>Stops following a run the API has marked cancelled (never blocks; the loop drops it).</summary>
+    public void Cancel(long runId)
+    {
+        _cancelled.Enqueue(runId);
+        _stored.Writer.TryWrite([]);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -87,6 +96,11 @@ public sealed partial class TrackingService(
                     {
                         await ObserveAsync(fix, stoppingToken);
                     }
+                }
+
+                while (_cancelled.TryDequeue(out var cancelled))
+                {
+                    Forget(cancelled);
                 }
 
                 if (time.GetUtcNow() >= nextCheck)
@@ -187,7 +201,7 @@ public sealed partial class TrackingService(
         Guarded(run, r =>
         {
             var events = r.Observe(LiveRun.Tracked(fix)).ToArray();
-            live.Publish(Refresh(r, _predictions.Count < MaxUnstoredPredictions ? _predictions : null), events);
+            live.Publish(Refresh(r, _predictions.Count < MaxUnstoredPredictions ? _predictions : null), events, EventNow(), fix.ReceivedAt);
         });
     }
 
@@ -221,6 +235,17 @@ public sealed partial class TrackingService(
     /// <summary>Not finished here, and not given up on for now.</summary>
     private bool Followable(long runId) =>
         !_finished.Contains(runId) && (!_unusableUntil.TryGetValue(runId, out var until) || time.GetUtcNow() >= until);
+
+    private void Forget(long runId)
+    {
+        _finished.Add(runId);
+        if (_runs.Remove(runId, out var run))
+        {
+            _runOfTruck.Remove(run.Row.TruckId);
+        }
+
+        live.Remove(runId);
+    }
 
     private void Drop(LiveRun run, TimeSpan retryAfter)
     {
@@ -305,7 +330,7 @@ public sealed partial class TrackingService(
 
         _runs[row.Id] = run;
         _runOfTruck[row.TruckId] = run;
-        live.Publish(Refresh(run, log: null), []);
+        live.Publish(Refresh(run, log: null), [], EventNow());
         Log.Activated(logger, row.Id, row.RouteId, row.TruckId, replayed.Count, history.Runs);
         return run;
     }
@@ -350,7 +375,7 @@ public sealed partial class TrackingService(
             }
 
             // The ETAs change with a fix, or with a newly served model; the open anomalies with the clock.
-            Guarded(run, r => live.Publish(_serving != serving ? Refresh(r, log: null) : r.Reassess(now, _options), []));
+            Guarded(run, r => live.Publish(_serving != serving ? Refresh(r, log: null) : r.Reassess(now, _options), [], now));
         }
 
         // Runs no longer followed (finished, superseded) stay readable for the rest of their day.

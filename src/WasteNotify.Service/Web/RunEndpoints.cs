@@ -1,5 +1,7 @@
 using Npgsql;
 using WasteNotify.Service.City;
+using WasteNotify.Service.Notifications;
+using WasteNotify.Service.Tracking;
 using WasteNotify.Service.Security;
 
 namespace WasteNotify.Service.Web;
@@ -25,7 +27,35 @@ public static class RunEndpoints
             var created = await scheduler.CreateRunsAsync(date, ct);
             return Results.Ok(new { created, runs = await ReadAsync(db, date, ct) });
         }).RequireAuthorization(Policies.Write);
+        group.MapPost("/{id:long}/cancel", CancelAsync).RequireAuthorization(Policies.Write);
         return app;
+    }
+
+    /// <summary>Cancels a run not finished: tracking stops following it, and its subscribers not served hear "not today".</summary>
+    private static async Task<IResult> CancelAsync(long id, NpgsqlDataSource db, TrackingService tracking, NotifierService notifier, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            WITH before AS (SELECT status FROM route_runs WHERE id = @id),
+                 cancelled AS (UPDATE route_runs SET status = 'cancelled' WHERE id = @id AND status IN ('planned', 'started') RETURNING id)
+            SELECT (SELECT status FROM before), EXISTS (SELECT 1 FROM cancelled)
+            """);
+        cmd.Parameters.AddWithValue("id", id);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var (before, cancelled) = (reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetBoolean(1));
+        if (before is null)
+        {
+            return Results.Problem(statusCode: 404, title: "Unknown run", detail: $"there is no run {id}");
+        }
+
+        if (!cancelled && before != "cancelled")
+        {
+            return Results.Problem(statusCode: 409, title: "Run already over", detail: $"run {id} is {before}: it cannot be cancelled");
+        }
+
+        tracking.Cancel(id);
+        notifier.SweepSoon();
+        return Results.Ok(new { id, status = "cancelled" });
     }
 
     private static async Task<IResult> ListAsync(string? date, NpgsqlDataSource db, CancellationToken ct) =>

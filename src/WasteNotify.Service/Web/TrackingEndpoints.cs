@@ -10,7 +10,23 @@ namespace WasteNotify.Service.Web;
 /// </summary>
 public sealed record BuildingEta(string BuildingId, long RunId, string RouteId, string TruckId, int Sequence, string Status,
     DateTimeOffset? Eta, DateTimeOffset? Early, DateTimeOffset? Late, DateTimeOffset? ArrivedAt, DateTimeOffset? DepartedAt,
-    string Predictor, DateTimeOffset MadeAt);
+    string Predictor, DateTimeOffset MadeAt)
+{
+    /// <summary>What a tracked run says of one of its buildings (null if the building is not on it).</summary>
+    public static BuildingEta? Of(RunSnapshot run, string buildingId)
+    {
+        if (run.Upcoming.FirstOrDefault(s => s.BuildingId == buildingId) is { } next)
+        {
+            return new BuildingEta(buildingId, run.RunId, run.RouteId, run.TruckId, next.Sequence, "upcoming", next.Eta, next.Early, next.Late,
+                null, null, run.Predictor, run.MadeAt);
+        }
+
+        return run.Done.FirstOrDefault(s => s.BuildingId == buildingId) is { } done
+            ? new BuildingEta(buildingId, run.RunId, run.RouteId, run.TruckId, done.Sequence, done.Status, null, null, null, done.ArrivedAt, done.DepartedAt,
+                run.Predictor, run.MadeAt)
+            : null;
+    }
+}
 
 public sealed record RunEvent(string Kind, int Sequence, DateTimeOffset At, string? Detail);
 
@@ -35,24 +51,8 @@ public static class TrackingEndpoints
         return app;
     }
 
-    private static BuildingEta? Next(string buildingId, LiveRuns live)
-    {
-        if (live.OfBuilding(buildingId) is not { } run)
-        {
-            return null;
-        }
-
-        if (run.Upcoming.FirstOrDefault(s => s.BuildingId == buildingId) is { } next)
-        {
-            return new BuildingEta(buildingId, run.RunId, run.RouteId, run.TruckId, next.Sequence, "upcoming", next.Eta, next.Early, next.Late,
-                null, null, run.Predictor, run.MadeAt);
-        }
-
-        return run.Done.FirstOrDefault(s => s.BuildingId == buildingId) is { } done
-            ? new BuildingEta(buildingId, run.RunId, run.RouteId, run.TruckId, done.Sequence, done.Status, null, null, null, done.ArrivedAt, done.DepartedAt,
-                run.Predictor, run.MadeAt)
-            : null;
-    }
+    private static BuildingEta? Next(string buildingId, LiveRuns live) =>
+        live.OfBuilding(buildingId) is { } run ? BuildingEta.Of(run, buildingId) : null;
 
     private static async Task<IResult> RecordAsync(long id, NpgsqlDataSource db, CancellationToken ct)
     {

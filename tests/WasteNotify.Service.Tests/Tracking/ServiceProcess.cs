@@ -28,7 +28,8 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServiceProcess> StartAsync(string connectionString, string topicPrefix, string clientId)
+    public static async Task<ServiceProcess> StartAsync(string connectionString, string topicPrefix, string clientId,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var url = $"http://127.0.0.1:{TestEnvironment.FreeTcpPort()}";
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -47,7 +48,10 @@ internal sealed class ServiceProcess : IAsyncDisposable
                      ["Tracking__CheckEvery"] = "00:00:00.200",
                      ["Logging__LogLevel__Default"] = "Warning",
                      ["Logging__LogLevel__WasteNotify.Service.Tracking"] = "Information",
-                 })
+                     ["Notifications__SigningKey"] = TestEnvironment.SigningKey,
+                     ["Notifications__PublicBaseUrl"] = url + "/",
+                     ["Notifications__Sms__PollEvery"] = "00:00:00.100",
+                 }.Concat(settings ?? new Dictionary<string, string>()))
         {
             info.Environment[key] = value;
         }
