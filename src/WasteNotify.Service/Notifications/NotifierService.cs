@@ -82,7 +82,6 @@ public sealed partial class NotifierService(
         var failures = 0;
         try
         {
-            await migrator.EnsureAsync(stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
                 if (_batch.Count == 0)
@@ -96,6 +95,7 @@ public sealed partial class NotifierService(
 
                 try
                 {
+                    await migrator.EnsureAsync(stoppingToken);
                     await DecideAsync(stoppingToken);
                     _batch.Clear();
                     failures = 0;
