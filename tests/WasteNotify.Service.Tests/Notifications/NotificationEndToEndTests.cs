@@ -1,0 +1,109 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using WasteNotify.Core.Notifications;
+using WasteNotify.Service.Security;
+using WasteNotify.Service.Tests.Tracking;
+using WasteNotify.Testing;
+
+namespace WasteNotify.Service.Tests.Notifications;
+
+/// <summary>A simulated day through the broker, tracking, the notifier, the outbox and a fake Twilio, with live pages watching.</summary>
+public sealed class NotificationEndToEndTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    internal static Dictionary<string, string?> TwilioSettings(FakeTwilio twilio) => new()
+    {
+        ["Twilio:AccountSid"] = twilio.AccountSid,
+        ["Twilio:AuthToken"] = twilio.AuthToken,
+        ["Twilio:BaseAddress"] = twilio.BaseAddress.ToString(),
+        ["Notifications:Sms:Senders:0"] = "+33700000001",
+        ["Notifications:Sms:PerSenderPerSecond"] = "1000",
+        ["Notifications:Sms:MaxConcurrency"] = "8",
+    };
+
+    [Fact]
+    public async Task A_simulated_run_sends_each_subscribed_building_one_approaching_and_one_collected_and_each_page_only_its_own()
+    {
+        await using var twilio = await FakeTwilio.StartAsync();
+        var day = SimulatedFleet.Day(daysAgo: 2, seed: 7);
+        await using var db = await TestDatabase.CreateAsync();
+        var runId = await day.RegisterAsync(db.ConnectionString);
+        var buildings = SimulatedFleet.Plan.Routes[0].Stops.Select(s => s.BuildingId).ToList();
+        var phones = await Concierges.SubscribeAsync(db.ConnectionString, buildings);
+        var served = Concierges.Served(day);
+        Assert.True(served.Count >= buildings.Count / 2, $"the simulated day serves {served.Count} of {buildings.Count} stops");
+
+        await using var host = await ServiceHost.StartAsync(db.ConnectionString, settings: TwilioSettings(twilio));
+        var links = host.App.Services.GetRequiredService<SignedLinks>();
+        var (mine, other) = (buildings[3], buildings[4]);
+        var hub = new Uri(host.Http.BaseAddress!, "hubs/building");
+        await using var page = await HubSocket.ConnectAsync(hub, links.Create(SignedLinks.Page, mine, TimeSpan.FromHours(1)).Token);
+        await using var otherPage = await HubSocket.ConnectAsync(hub, links.Create(SignedLinks.Page, other, TimeSpan.FromHours(1)).Token);
+        var operatorKey = await host.App.Services.GetRequiredService<ApiKeys>().CreateAsync(ApiRole.Operator, "hub test", CancellationToken.None);
+        await using var operators = await HubSocket.ConnectAsync(new Uri(host.Http.BaseAddress!, "hubs/fleet"), operatorKey);
+
+        await using var publisher = await Publisher.ConnectAsync();
+        await SimulatedFleet.PublishAsync(publisher, host.TelemetryTopic(SimulatedFleet.TruckId), day.Fixes);
+        Assert.True(await SimulatedFleet.FinishedAsync(db, runId, Patience), host.Counters());
+
+        // Every subscriber hears, once, that the truck comes and then what it did: collected, or not today.
+        var expected = buildings.Count * 2;
+        Assert.True(await TestEnvironment.EventuallyAsync(async () => (await Concierges.AlertsAsync(db, runId))
+            .Where(a => a.Key.Kind != AlertKinds.Delayed).Sum(a => a.Value) >= expected, Patience), Describe(await Concierges.AlertsAsync(db, runId)));
+        var alerts = await Concierges.AlertsAsync(db, runId);
+        Assert.All(alerts, a => Assert.Equal(1, a.Value));
+        foreach (var building in buildings)
+        {
+            Assert.True(alerts.ContainsKey((building, AlertKinds.Approaching)), $"no approaching for {building}: {Describe(alerts)}");
+            Assert.Equal(served.Contains(building), alerts.ContainsKey((building, AlertKinds.Collected)));
+            Assert.Equal(!served.Contains(building), alerts.ContainsKey((building, AlertKinds.NotToday)));
+        }
+
+        // One SMS per alert, to the subscriber's number, from the configured sender, with Twilio told where to report.
+        var messages = await twilio.WaitForMessagesAsync(alerts.Count, Patience);
+        Assert.Equal(alerts.Count, messages.Count);
+        Assert.All(messages, m => Assert.Equal("+33700000001", m.From));
+        Assert.Equal(
+            alerts.Keys.Select(a => phones[a.Building]).Order(),
+            messages.Select(m => m.To).Order());
+        Assert.All(messages, m => Assert.StartsWith(new Uri(host.Http.BaseAddress!, "twilio/status?outbox=").ToString(), m.StatusCallback!.ToString()));
+        Assert.True(await TestEnvironment.EventuallyAsync(
+            async () => await db.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE status = 'queued' AND provider_sid IS NOT NULL") == messages.Count,
+            Patience));
+
+        // The page of a building sees its ETA and its alerts, and nothing of another building; operators see the trucks.
+        await page.WaitForAsync("AlertDecided", a => Building(a) == mine && a.Argument<JsonElement>(0).GetProperty("kind").GetString() == AlertKinds.Approaching);
+        await page.WaitForAsync("EtaUpdated", a => Building(a) == mine);
+        await otherPage.WaitForAsync("AlertDecided", a => Building(a) == other);
+        Assert.All(page.Received, r => Assert.Equal(mine, Building(r)));
+        Assert.All(otherPage.Received, r => Assert.Equal(other, Building(r)));
+        await operators.WaitForAsync("RunUpdated", r => r.Argument<JsonElement>(0).GetProperty("runId").GetInt64() == runId);
+        await operators.WaitForAsync("AlertDecided", r => Building(r) == other);
+    }
+
+    [Fact]
+    public async Task A_building_page_needs_a_page_link_of_its_own()
+    {
+        await using var host = await ServiceHost.StartOnNewDatabaseAsync();
+        var links = host.App.Services.GetRequiredService<SignedLinks>();
+        var hub = new Uri(host.Http.BaseAddress!, "hubs/building");
+        var signup = links.Create(SignedLinks.Signup, "b-1", TimeSpan.FromHours(1)).Token;
+        var tampered = links.Create(SignedLinks.Page, "b-1", TimeSpan.FromHours(1)).Token[..^2] + "AA";
+        foreach (var token in new string?[] { null, signup, tampered, "not-a-token" })
+        {
+            var refused = await Assert.ThrowsAsync<HttpRequestException>(() => HubSocket.ConnectAsync(hub, token));
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        var fleet = await Assert.ThrowsAsync<HttpRequestException>(() => HubSocket.ConnectAsync(new Uri(host.Http.BaseAddress!, "hubs/fleet"),
+            links.Create(SignedLinks.Page, "b-1", TimeSpan.FromHours(1)).Token));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, fleet.StatusCode);
+    }
+
+    private static string? Building(HubInvocation invocation) =>
+        invocation.Argument<JsonElement>(0).TryGetProperty("buildingId", out var id) ? id.GetString() : null;
+
+    internal static string Describe(Dictionary<(string Building, string Kind), long> alerts) =>
+        string.Join(", ", alerts.OrderBy(a => a.Key.Building).Select(a => $"{a.Key.Building}:{a.Key.Kind}×{a.Value}"));
+}
