@@ -142,9 +142,10 @@ public sealed partial class LivePush(
             await fleet.Clients.All.RunUpdated(new RunPosition(run.RunId, run.RouteId, run.TruckId, run.Status, run.Latitude, run.Longitude,
                 run.ProgressMeters, run.PathMeters, run.LastFixAt, run.Done.Count, run.Upcoming.Count, next, run.Anomalies));
             await fleet.Clients.Group(FleetHub.RunGroup(run.RunId)).EtasUpdated(run.RunId, [.. run.Upcoming.Select(View)]);
-            foreach (var building in _watched.Keys)
+            // The run's buildings looked up among the watched ones, not the other way round: pages may be many.
+            foreach (var building in run.Upcoming.Select(s => s.BuildingId).Concat(run.Done.Select(d => d.BuildingId)))
             {
-                if (BuildingEta.Of(run, building) is { } eta)
+                if (_watched.ContainsKey(building) && BuildingEta.Of(run, building) is { } eta)
                 {
                     await buildings.Clients.Group(BuildingHub.Group(building)).EtaUpdated(eta);
                 }
