@@ -82,6 +82,7 @@ public sealed class TwilioWebhookTests
     [Theory]
     [InlineData("twilio/status")]
     [InlineData("twilio/status?outbox=999999")]
+    [InlineData("twilio/status?outbox={id}")]
     public async Task A_status_callback_for_a_message_sid_we_do_not_know_is_acknowledged_and_changes_nothing(string callback)
     {
         await using var rig = await SmsRig.StartAsync();
@@ -90,13 +91,33 @@ public sealed class TwilioWebhookTests
         var stranger = message with
         {
             Sid = "SM" + Guid.NewGuid().ToString("N"),
-            StatusCallback = rig.Url(callback),
+            StatusCallback = rig.Url(callback.Replace("{id}", id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)),
         };
 
         using var response = await rig.Twilio.SendStatusCallbackAsync(stranger, "delivered");
 
         AssertSuccess(response);
         Assert.Equal(before, await rig.Data.OutboxAsync(id));
+    }
+
+    [Fact]
+    public async Task A_callback_for_a_message_whose_send_was_never_recorded_settles_it_by_its_outbox_id()
+    {
+        await using var rig = await SmsRig.StartAsync();
+        var concierge = await rig.Data.ConciergeAsync(Phone);
+        // Sent just now by a process that crashed before recording Twilio's answer: well inside the grace, so not sent again.
+        var id = await rig.Data.LeftSendingAsync(concierge, Body, TimeSpan.Zero);
+        var sid = "SM" + Guid.NewGuid().ToString("N");
+        var message = new FakeTwilioMessage(sid, Phone, SmsRig.Sender, null, Body, rig.Url($"twilio/status?outbox={id}"),
+            new Dictionary<string, string>(), DateTimeOffset.UtcNow, 201);
+
+        using (var delivered = await rig.Twilio.SendStatusCallbackAsync(message, "delivered"))
+        {
+            AssertSuccess(delivered);
+        }
+
+        var row = await rig.Data.OutboxAsync(id);
+        Assert.Equal(("delivered", sid), (row.Status, row.ProviderSid));
     }
 
     [Theory]
