@@ -38,11 +38,11 @@ public sealed partial class OutboxDispatcher(
         var failures = 0;
         try
         {
-            await migrator.EnsureAsync(stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
                 try
                 {
+                    await migrator.EnsureAsync(stoppingToken);
                     await RecoverAsync(stoppingToken);
                     var due = await OutboxRecords.ClaimAsync(db, _options.MaxConcurrency * 4, time.GetUtcNow(), stoppingToken);
                     failures = 0;

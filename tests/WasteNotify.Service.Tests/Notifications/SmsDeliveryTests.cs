@@ -1,4 +1,10 @@
 using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using WasteNotify.Service.Data;
+using WasteNotify.Service.Notifications;
 using WasteNotify.Testing;
 
 namespace WasteNotify.Service.Tests.Notifications;
@@ -208,5 +214,57 @@ public sealed class SmsDeliveryTests
         Assert.Equal((2, message.Sid), (row.Attempts, row.ProviderSid));
         var attempt = Assert.Single(await rig.Data.AttemptsAsync(id));
         Assert.Equal((2, "Accepted"), (attempt.Attempt, attempt.Outcome));
+    }
+
+    [Fact]
+    public async Task The_dispatcher_started_while_the_database_is_down_waits_for_it_and_then_sends()
+    {
+        await using var cluster = await PostgresCluster.StartNewAsync();
+        await using var database = await TestDatabase.CreateAsync(cluster.ConnectionString());
+        await cluster.StopAsync();
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        var migrator = new DatabaseMigrator(dataSource, NullLogger<DatabaseMigrator>.Instance);
+        var log = new WarningLog();
+        // The dispatcher alone (the service's other background services have their own start-up tests), with the log sender.
+        using var dispatcher = new OutboxDispatcher(dataSource, migrator, new LogSmsSender(NullLogger<LogSmsSender>.Instance),
+            Options.Create(new SmsOptions { PollEvery = TimeSpan.FromMilliseconds(100) }), Options.Create(new NotificationOptions()),
+            TimeProvider.System, log);
+        await dispatcher.StartAsync(CancellationToken.None);
+        try
+        {
+            Assert.Equal("OutboxUnreachable", await log.First.WaitAsync(SmsRig.Timeout));
+            await cluster.StartAsync();
+            Assert.True(await TestEnvironment.EventuallyAsync(() => migrator.IsDone, TimeSpan.FromSeconds(30)), "the dispatcher never migrated the database");
+
+            var data = new SmsData(dataSource);
+            var id = await data.MessageAsync(await data.ConciergeAsync(Phone), Body);
+            dispatcher.Wake();
+            await data.WaitForStatusAsync(id, "logged");
+            Assert.False(dispatcher.ExecuteTask!.IsCompleted, $"the dispatcher stopped: {dispatcher.ExecuteTask.Exception?.GetBaseException().Message}");
+        }
+        finally
+        {
+            await dispatcher.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Completes with the event name of the first warning logged.</summary>
+    private sealed class WarningLog : ILogger<OutboxDispatcher>
+    {
+        private readonly TaskCompletionSource<string> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<string> First => _first.Task;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                _first.TrySetResult(eventId.Name ?? formatter(state, exception));
+            }
+        }
     }
 }
