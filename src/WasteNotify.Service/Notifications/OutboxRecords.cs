@@ -106,14 +106,17 @@ public static class OutboxRecords
         await tx.CommitAsync(ct);
     }
 
-    /// <summary>Twilio's status callback: moves the message forward (never back), found by its outbox id or its SID.</summary>
+    /// <summary>
+    /// Twilio's status callback: moves the message forward (never back), found by its SID, or by its outbox id while its
+    /// SID is not recorded yet (a callback that beats the send's answer, or settles a send a crash left unrecorded).
+    /// </summary>
     public static async Task<bool> DeliveryAsync(NpgsqlDataSource db, long? outboxId, string sid, string status, int? errorCode, DateTimeOffset now,
         CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             UPDATE outbox SET status = CASE WHEN array_position($5, $3) > array_position($5, status) THEN $3 ELSE status END,
                               provider_sid = COALESCE(provider_sid, $2), error_code = COALESCE($4, error_code), updated_at = $6
-            WHERE ($1::bigint IS NOT NULL AND id = $1) OR ($1::bigint IS NULL AND provider_sid = $2)
+            WHERE ($1::bigint IS NOT NULL AND id = $1 AND (provider_sid IS NULL OR provider_sid = $2)) OR ($1::bigint IS NULL AND provider_sid = $2)
             """);
         cmd.Parameters.Add(new NpgsqlParameter<long?> { TypedValue = outboxId, NpgsqlDbType = NpgsqlDbType.Bigint });
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = sid });
