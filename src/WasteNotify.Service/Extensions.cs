@@ -144,6 +144,7 @@ public static class Extensions
         app.MapRuns();
         app.MapTracking();
         app.MapTwilioWebhooks();
+        app.MapNotifications();
         app.MapHub<FleetHub>(ApiKeyAuthentication.FleetHubPath);
         app.MapHub<BuildingHub>("/hubs/building");
         return app;
