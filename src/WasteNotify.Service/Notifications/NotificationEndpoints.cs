@@ -7,6 +7,7 @@ public static class NotificationEndpoints
     {
         app.MapConcierges();
         app.MapSubscriptions();
+        app.MapSignup();
         return app;
     }
 }
