@@ -8,6 +8,7 @@ public static class NotificationEndpoints
         app.MapConcierges();
         app.MapSubscriptions();
         app.MapSignup();
+        app.MapTemplates();
         return app;
     }
 }
