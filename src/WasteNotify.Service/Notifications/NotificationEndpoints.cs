@@ -9,6 +9,8 @@ public static class NotificationEndpoints
         app.MapSubscriptions();
         app.MapSignup();
         app.MapTemplates();
+        app.MapOutbox();
+        app.MapAlerts();
         return app;
     }
 }
