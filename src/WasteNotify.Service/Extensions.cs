@@ -127,6 +127,7 @@ public static class Extensions
         services.AddSingleton<NotifierService>();
         services.AddHostedService(sp => sp.GetRequiredService<NotifierService>());
         services.AddSignalR();
+        services.AddRateLimiter(SignupEndpoints.RateLimit);
     }
 
     public static WebApplication MapWasteNotify(this WebApplication app)
@@ -135,6 +136,7 @@ public static class Extensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapOpenApi().RequireAuthorization(Policies.Read);
         app.MapOperations();
         app.MapCity();
@@ -144,6 +146,7 @@ public static class Extensions
         app.MapRuns();
         app.MapTracking();
         app.MapTwilioWebhooks();
+        app.MapNotifications();
         app.MapHub<FleetHub>(ApiKeyAuthentication.FleetHubPath);
         app.MapHub<BuildingHub>("/hubs/building");
         return app;

@@ -1,0 +1,60 @@
+using System.Globalization;
+using Npgsql;
+using NpgsqlTypes;
+using WasteNotify.Service.Security;
+using WasteNotify.Service.Web;
+
+namespace WasteNotify.Service.Notifications;
+
+/// <summary>/api/alerts: the alerts decided, newest first, by run or building; no personal data.</summary>
+public static class AlertEndpoints
+{
+    public static IEndpointRouteBuilder MapAlerts(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/alerts", ListAsync).WithTags("Notifications").RequireAuthorization(Policies.Read);
+        return app;
+    }
+
+    private static async Task<IResult> ListAsync(string? runId, string? buildingId, string? limit, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        long? run = null;
+        if (runId is not null)
+        {
+            if (long.TryParse(runId, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+            {
+                run = parsed;
+            }
+            else
+            {
+                errors["runId"] = ["must be a run id (a whole number)"];
+            }
+        }
+
+        var count = OutboxEndpoints.Limit(limit, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        await using var cmd = db.CreateCommand("""
+            SELECT id, run_id, building_id, kind, at, eta, early, channels, decided_at_wall FROM alerts
+            WHERE ($1::bigint IS NULL OR run_id = $1) AND ($2::text IS NULL OR building_id = $2)
+            ORDER BY at DESC, id DESC LIMIT $3
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<long?> { TypedValue = run, NpgsqlDbType = NpgsqlDbType.Bigint });
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = buildingId, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<DecidedAlertView>();
+        while (await reader.ReadAsync(ct))
+        {
+            list.Add(new DecidedAlertView(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3),
+                reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
+                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6), reader.GetFieldValue<string[]>(7),
+                reader.GetFieldValue<DateTimeOffset>(8)));
+        }
+
+        return Results.Ok(list);
+    }
+}

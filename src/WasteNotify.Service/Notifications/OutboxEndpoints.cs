@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Npgsql;
+using WasteNotify.Core.Notifications;
+using WasteNotify.Service.Security;
+using WasteNotify.Service.Web;
+
+namespace WasteNotify.Service.Notifications;
+
+/// <summary>/api/outbox: the SMS sent or waiting, newest first, with their attempts; numbers masked so the view spreads none.</summary>
+public static partial class OutboxEndpoints
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 1000;
+
+    private static readonly string[] Statuses =
+        ["pending", "sending", "accepted", "queued", "sent", "delivered", "undelivered", "failed", "logged", "suppressed", "expired"];
+
+    public static IEndpointRouteBuilder MapOutbox(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/outbox", ListAsync).WithTags("Notifications").RequireAuthorization(Policies.Read);
+        return app;
+    }
+
+    /// <summary>The <c>limit</c> query parameter: <see cref="DefaultLimit"/> when absent, from 1 to <see cref="MaxLimit"/>.</summary>
+    internal static int Limit(string? text, Dictionary<string, string[]> errors)
+    {
+        if (text is null)
+        {
+            return DefaultLimit;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= MaxLimit)
+        {
+            return limit;
+        }
+
+        errors["limit"] = [$"must be a whole number from 1 to {MaxLimit}"];
+        return 0;
+    }
+
+    private static async Task<IResult> ListAsync(string? status, string? limit, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (status is not null && !Statuses.Contains(status))
+        {
+            errors["status"] = [$"must be one of {string.Join(", ", Statuses)}"];
+        }
+
+        var count = Limit(limit, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        await using var cmd = db.CreateCommand("""
+            WITH shown AS (SELECT * FROM outbox WHERE $1::text IS NULL OR status = $1 ORDER BY created_at DESC, id DESC LIMIT $2)
+            SELECT o.id, o.alert_id, a.kind, a.run_id, a.building_id, o.to_phone, o.status, o.reason, o.attempts, o.next_attempt_at, o.provider_sid,
+                   o.error_code, o.created_at, o.updated_at,
+                   t.attempt, t.started_at, t.finished_at, t.outcome, t.http_status, t.error_code, t.detail
+            FROM shown o LEFT JOIN alerts a ON a.id = o.alert_id LEFT JOIN outbox_attempts t ON t.outbox_id = o.id
+            ORDER BY o.created_at DESC, o.id DESC, t.attempt
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = status, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<OutboxView>();
+        while (await reader.ReadAsync(ct))
+        {
+            var id = reader.GetInt64(0);
+            if (list.Count == 0 || list[^1].Id != id)
+            {
+                list.Add(new OutboxView(id, Nullable<long>(reader, 1), Text(reader, 2), Nullable<long>(reader, 3), Text(reader, 4),
+                    Text(reader, 5) is { } to ? PhoneNumber.Mask(to) : null, reader.GetString(6), Text(reader, 7), reader.GetInt32(8),
+                    reader.GetFieldValue<DateTimeOffset>(9), Text(reader, 10), Nullable<int>(reader, 11), reader.GetFieldValue<DateTimeOffset>(12),
+                    reader.GetFieldValue<DateTimeOffset>(13), []));
+            }
+
+            if (!reader.IsDBNull(14))
+            {
+                list[^1].AttemptLog.Add(new OutboxAttemptView(reader.GetInt32(14), reader.GetFieldValue<DateTimeOffset>(15),
+                    reader.GetFieldValue<DateTimeOffset>(16), reader.GetString(17), Nullable<int>(reader, 18), Nullable<int>(reader, 19),
+                    Text(reader, 20) is { } detail ? Number().Replace(detail, m => PhoneNumber.Mask(m.Value)) : null));
+            }
+        }
+
+        return Results.Ok(list);
+    }
+
+    private static string? Text(NpgsqlDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+
+    private static T? Nullable<T>(NpgsqlDataReader reader, int i) where T : struct => reader.IsDBNull(i) ? null : reader.GetFieldValue<T>(i);
+
+    /// <summary>An E.164 number, as Twilio's error texts repeat the number they were given.</summary>
+    [GeneratedRegex(@"\+[1-9][0-9]{6,14}")]
+    private static partial Regex Number();
+}

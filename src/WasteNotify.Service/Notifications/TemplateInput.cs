@@ -1,0 +1,3 @@
+namespace WasteNotify.Service.Notifications;
+
+public sealed record TemplateInput(string? Text);
