@@ -144,10 +144,8 @@ public sealed partial class NotifierService(
         await LoadSentAsync(_batch.Select(u => u.Run.RunId), ct);
         foreach (var update in _batch)
         {
-            if (_fleetNow is not { } fleet || update.Now > fleet)
-            {
-                (_fleetNow, _fleetSeenAt) = (update.Now, time.GetUtcNow());
-            }
+            // The latest update's clock, not the greatest: before any fix it is the wall clock, which a replayed day is behind.
+            (_fleetNow, _fleetSeenAt) = (update.Now, time.GetUtcNow());
 
             Judge(update, overlay, pending);
             if (update.Run.Status == "finished")

@@ -11,9 +11,10 @@ namespace WasteNotify.Service.Notifications;
 /// and acts on what Twilio says about the number: unsubscribed (opted out), invalid or not a mobile (flagged).
 /// </summary>
 /// <remarks>
-/// A crash between Twilio's answer and its record leaves a message "sending": nobody knows whether it went. Twilio's
-/// status callback, addressed to the outbox row, settles it if it went; if none came after <see cref="SmsOptions.SendingGrace"/>,
-/// it is sent again (a rare duplicate rather than a warning that never comes).
+/// A crash between a request leaving and Twilio's answer being recorded leaves a message "sending": nobody knows
+/// whether it went. Twilio's status callback, addressed to the outbox row, settles it if it went; if none came after
+/// <see cref="SmsOptions.SendingGrace"/>, it is sent again (a rare duplicate rather than a warning that never comes).
+/// Messages claimed whose request had not left are sent at once on restart. One dispatcher runs per database.
 /// </remarks>
 public sealed partial class OutboxDispatcher(
     NpgsqlDataSource db,
@@ -29,6 +30,7 @@ public sealed partial class OutboxDispatcher(
     private readonly Lock _paceGate = new();
     private readonly Dictionary<string, DateTimeOffset> _nextSlot = new(StringComparer.Ordinal);
     private DateTimeOffset _nextRecovery;
+    private bool _recoveredOrphans;
 
     /// <summary>New messages are in the outbox (called after they are committed).</summary>
     public void Wake() => _wake.Writer.TryWrite(true);
@@ -91,10 +93,13 @@ public sealed partial class OutboxDispatcher(
         }
 
         _nextRecovery = now + TimeSpan.FromTicks(Math.Min(_options.SendingGrace.Ticks, TimeSpan.FromMinutes(1).Ticks));
-        if (await OutboxRecords.RecoverAsync(db, now - _options.SendingGrace, now, ct) is > 0 and var recovered)
+        var orphans = !_recoveredOrphans;
+        if (await OutboxRecords.RecoverAsync(db, now - _options.SendingGrace, orphans, now, ct) is > 0 and var recovered)
         {
             Log.Recovered(logger, recovered);
         }
+
+        _recoveredOrphans = true;
     }
 
     private async ValueTask SendAsync(DueMessage message, CancellationToken ct)
@@ -115,6 +120,7 @@ public sealed partial class OutboxDispatcher(
         }
 
         SmsResult result;
+        await OutboxRecords.SendingAsync(db, message.Id, started, ct);
         try
         {
             result = await sender.SendAsync(new SmsRequest(message.Id, message.To!, message.Body!, from, Callback(message.Id)), ct);

@@ -32,7 +32,7 @@ public static class OutboxRecords
     public static async Task<List<DueMessage>> ClaimAsync(NpgsqlDataSource db, int limit, DateTimeOffset now, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            UPDATE outbox o SET status = 'sending', attempts = o.attempts + 1, updated_at = $2
+            UPDATE outbox o SET status = 'sending', sending_since = NULL, attempts = o.attempts + 1, updated_at = $2
             FROM (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $2 ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED) due
             WHERE o.id = due.id
             RETURNING o.id, o.to_phone, o.body, o.attempts, o.expires_at,
@@ -53,16 +53,30 @@ public static class OutboxRecords
         return due;
     }
 
-    /// <summary>Messages left "sending" (by a crash) since before <paramref name="before"/> and not settled by a callback: due again.</summary>
-    public static async Task<int> RecoverAsync(NpgsqlDataSource db, DateTimeOffset before, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Messages left "sending" by an interruption: due again. Those whose request had left (it may have gone through)
+    /// only after <paramref name="before"/>, when Twilio's callback would have settled them; those claimed but never
+    /// sent at once when <paramref name="orphans"/> (at start-up: the process that claimed them is gone).
+    /// </summary>
+    public static async Task<int> RecoverAsync(NpgsqlDataSource db, DateTimeOffset before, bool orphans, DateTimeOffset now, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            UPDATE outbox SET status = 'pending', next_attempt_at = $2, updated_at = $2, reason = 'interrupted while sending; sent again'
-            WHERE status = 'sending' AND updated_at < $1
+            UPDATE outbox SET status = 'pending', next_attempt_at = $3, updated_at = $3, reason = 'interrupted while sending; sent again'
+            WHERE status = 'sending' AND (sending_since < $1 OR ($2 AND sending_since IS NULL))
             """);
         cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = before.ToUniversalTime() });
+        cmd.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = orphans });
         cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now.ToUniversalTime() });
         return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Marks the moment the request leaves: from now on, nobody can say it was not sent.</summary>
+    public static async Task SendingAsync(NpgsqlDataSource db, long id, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("UPDATE outbox SET sending_since = $2 WHERE id = $1");
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now.ToUniversalTime() });
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     public static async Task SkipAsync(NpgsqlDataSource db, DueMessage message, string status, string reason, DateTimeOffset now, CancellationToken ct)

@@ -61,7 +61,8 @@ public sealed class NotificationEndToEndTests
         }
 
         // One SMS per alert, to the subscriber's number, from the configured sender, with Twilio told where to report.
-        var messages = await twilio.WaitForMessagesAsync(alerts.Count, Patience);
+        Assert.True(await TestEnvironment.EventuallyAsync(() => twilio.Messages.Count >= alerts.Count, Patience), await OutboxAsync(db));
+        var messages = twilio.Messages;
         Assert.Equal(alerts.Count, messages.Count);
         Assert.All(messages, m => Assert.Equal("+33700000001", m.From));
         Assert.Equal(
@@ -103,6 +104,12 @@ public sealed class NotificationEndToEndTests
 
     private static string? Building(HubInvocation invocation) =>
         invocation.Argument<JsonElement>(0).TryGetProperty("buildingId", out var id) ? id.GetString() : null;
+
+    /// <summary>Each outbox row's alert, status and reason, for assertion messages.</summary>
+    internal static async Task<string> OutboxAsync(TestDatabase db) =>
+        string.Join("; ", (await db.RowsAsync("""
+            SELECT a.building_id, a.kind, o.status, o.reason, o.attempts FROM outbox o JOIN alerts a ON a.id = o.alert_id ORDER BY o.id
+            """)).Select(r => string.Join(" ", r)));
 
     internal static string Describe(Dictionary<(string Building, string Kind), long> alerts) =>
         string.Join(", ", alerts.OrderBy(a => a.Key.Building).Select(a => $"{a.Key.Building}:{a.Key.Kind}×{a.Value}"));

@@ -32,6 +32,10 @@ internal sealed class SmsData(NpgsqlDataSource db)
     public Task<long> LeftSendingAsync(long conciergeId, string body, TimeSpan ago) =>
         InsertAsync(conciergeId, body, expiresAt: null, sendingSince: DateTimeOffset.UtcNow - ago);
 
+    /// <summary>An SMS a crashed dispatcher had claimed but not sent yet (no request had left).</summary>
+    public Task<long> LeftClaimedAsync(long conciergeId, string body) =>
+        InsertAsync(conciergeId, body, expiresAt: null, sendingSince: null, claimedOnly: true);
+
     /// <summary>A pending SMS of a concierge erased since: the alert has no concierge, the message no number and no text.</summary>
     public async Task<long> ErasedMessageAsync()
     {
@@ -122,7 +126,7 @@ internal sealed class SmsData(NpgsqlDataSource db)
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
-    private async Task<long> InsertAsync(long conciergeId, string body, DateTimeOffset? expiresAt, DateTimeOffset? sendingSince)
+    private async Task<long> InsertAsync(long conciergeId, string body, DateTimeOffset? expiresAt, DateTimeOffset? sendingSince, bool claimedOnly = false)
     {
         await EnsureCityAsync();
         await using var cmd = db.CreateCommand("""
@@ -130,9 +134,9 @@ internal sealed class SmsData(NpgsqlDataSource db)
                 INSERT INTO route_runs (route_id, service_date, planned_start) VALUES ('r-sms', DATE '2026-01-05' + $1, now()) RETURNING id),
             alert AS (
                 INSERT INTO alerts (run_id, building_id, concierge_id, kind, at, channels) SELECT id, 'b-sms', $2, 'approaching', now(), '{sms}' FROM run RETURNING id)
-            INSERT INTO outbox (alert_id, to_phone, body, status, attempts, next_attempt_at, expires_at, updated_at)
-            SELECT id, (SELECT phone FROM concierges WHERE id = $2), $3, CASE WHEN $5::timestamptz IS NULL THEN 'pending' ELSE 'sending' END,
-                   CASE WHEN $5::timestamptz IS NULL THEN 0 ELSE 1 END, now(), $4, COALESCE($5, now())
+            INSERT INTO outbox (alert_id, to_phone, body, status, attempts, next_attempt_at, expires_at, updated_at, sending_since)
+            SELECT id, (SELECT phone FROM concierges WHERE id = $2), $3, CASE WHEN $5::timestamptz IS NULL AND NOT $6 THEN 'pending' ELSE 'sending' END,
+                   CASE WHEN $5::timestamptz IS NULL AND NOT $6 THEN 0 ELSE 1 END, now(), $4, COALESCE($5, now()), $5
             FROM alert RETURNING id
             """);
         cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _runs++ });
@@ -140,6 +144,7 @@ internal sealed class SmsData(NpgsqlDataSource db)
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = body });
         cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = expiresAt?.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = sendingSince?.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = claimedOnly });
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 

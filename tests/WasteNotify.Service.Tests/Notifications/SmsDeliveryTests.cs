@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -214,6 +215,33 @@ public sealed class SmsDeliveryTests
         Assert.Equal((2, message.Sid), (row.Attempts, row.ProviderSid));
         var attempt = Assert.Single(await rig.Data.AttemptsAsync(id));
         Assert.Equal((2, "Accepted"), (attempt.Attempt, attempt.Outcome));
+    }
+
+    [Fact]
+    public async Task A_message_a_crash_left_claimed_but_unsent_is_sent_at_once_on_restart_without_waiting_the_grace()
+    {
+        await using var rig = await SmsRig.StartAsync(new Dictionary<string, string?> { ["Notifications:Sms:SendingGrace"] = "01:00:00" });
+        // The service's dispatcher is gone (one runs per database); what it had claimed is left "sending".
+        await rig.Host.App.Services.GetRequiredService<OutboxDispatcher>().StopAsync(CancellationToken.None);
+        var concierge = await rig.Data.ConciergeAsync(Phone);
+        var id = await rig.Data.LeftClaimedAsync(concierge, Body);
+        var sms = rig.Host.App.Services.GetRequiredService<IOptions<SmsOptions>>().Value;
+
+        using var restarted = new OutboxDispatcher(rig.Host.App.Services.GetRequiredService<NpgsqlDataSource>(),
+            rig.Host.App.Services.GetRequiredService<DatabaseMigrator>(), rig.Host.App.Services.GetRequiredService<ISmsSender>(),
+            Options.Create(new SmsOptions { Senders = sms.Senders, PollEvery = TimeSpan.FromMilliseconds(100), SendingGrace = TimeSpan.FromHours(1) }),
+            rig.Host.App.Services.GetRequiredService<IOptions<NotificationOptions>>(), TimeProvider.System, NullLogger<OutboxDispatcher>.Instance);
+        await restarted.StartAsync(CancellationToken.None);
+        try
+        {
+            var message = Assert.Single(await rig.Twilio.WaitForMessagesAsync(1, SmsRig.Timeout));
+            var row = await rig.Data.WaitForStatusAsync(id, "queued");
+            Assert.Equal((2, message.Sid), (row.Attempts, row.ProviderSid));
+        }
+        finally
+        {
+            await restarted.StopAsync(CancellationToken.None);
+        }
     }
 
     [Fact]

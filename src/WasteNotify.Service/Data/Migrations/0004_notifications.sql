@@ -85,6 +85,8 @@ CREATE TABLE outbox (
     reason          text,
     sender          text,
     attempts        integer     NOT NULL DEFAULT 0,
+    -- Set just before the request to Twilio leaves: a message claimed ("sending") without it was certainly not sent.
+    sending_since   timestamptz,
     next_attempt_at timestamptz NOT NULL,
     expires_at      timestamptz,
     provider_sid    text        UNIQUE,
