@@ -196,13 +196,15 @@ demo() {
   # A live fleet of 4 trucks on the default city, 10 times faster than real time; ground truth in .local/sim.
   # It first registers its trucks, buildings, routes and today's runs with the service, so tracking follows them.
   dotnet run --project simulators/WasteNotify.FleetSimulator -c Release --no-build -- \
-    live --trucks 4 --speed 10 --port "$MQTT_PORT" --truth "$STATE/sim/truth" --register "$HTTP_URL" --api-key "$key" &
+    live --trucks 4 --speed 10 --port "$MQTT_PORT" --truth "$STATE/sim/truth" --register "$HTTP_URL" --api-key "$key" --concierges 3 &
   fleet=$!
   echo "WasteNotify is running on $HTTP_URL with a simulated fleet of 4 trucks (x10). Ctrl-C stops both."
   echo "  health:  $HTTP_URL/health     API: $HTTP_URL/openapi/v1.json"
   echo "  admin API key for this demo (X-Api-Key header): $key"
   echo "  live counters: curl -H 'X-Api-Key: $key' $HTTP_URL/metrics"
   echo "  trucks, stops and ETAs: curl -H 'X-Api-Key: $key' $HTTP_URL/api/tracking"
+  echo "  alerts decided, and their SMS (logged, not sent: no Twilio credentials):"
+  echo "     curl -H 'X-Api-Key: $key' $HTTP_URL/api/alerts      curl -H 'X-Api-Key: $key' $HTTP_URL/api/outbox"
   wait "$service"
 }
 

@@ -74,6 +74,44 @@ internal sealed class FleetRegistration(HttpClient http, TextWriter log) : IDisp
             + $"every day from {plannedStart:HH\\:mm}; runs of {string.Join(", ", dates.Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))} at {http.BaseAddress}");
     }
 
+    /// <summary>
+    /// Demo concierges: one per building for the first <paramref name="perRoute"/> stops of each route, with a made-up
+    /// French mobile number, subscribed to every alert by SMS and on the web (already registered ones are left as they are).
+    /// </summary>
+    public async Task SubscribeAsync(FleetPlan plan, int perRoute, CancellationToken ct)
+    {
+        var added = 0;
+        foreach (var ((_, stops, _), t) in plan.Routes.Select((r, t) => (r, t)))
+        {
+            foreach (var (stop, i) in stops.Take(perRoute).Select((s, i) => (s, i)))
+            {
+                var concierge = new
+                {
+                    name = $"Concierge of {stop.BuildingId}",
+                    phone = string.Create(CultureInfo.InvariantCulture, $"+3369{t:D3}{i:D4}"),
+                    language = "fr",
+                    consent = new { source = "simulated demo concierge" },
+                    subscriptions = new[] { new { buildingId = stop.BuildingId, channels = new[] { "sms", "web" } } },
+                };
+                using var response = await http.PostAsJsonAsync("/api/concierges", concierge, ct);
+                if (response.StatusCode == System.Net.HttpStatusCode.Conflict)
+                {
+                    continue;
+                }
+
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw await RegistrationException.RefusedAsync(response, ct);
+                }
+
+                added++;
+            }
+
+        }
+
+        await log.WriteLineAsync($"register: {added} demo concierges subscribed (the first {perRoute} buildings of each route)");
+    }
+
     public void Dispose() => http.Dispose();
 
     /// <summary>The routes as the service stores them once imported: GeoJSON carries positions to 7 decimals (about 1 cm).</summary>

@@ -11,7 +11,8 @@ internal static class Simulator
           live     --trucks 4 --buildings 60 --speed 1 --interval 5 --city-seed 1 --time-zone Europe/Paris --truth DIR
           history  --days 28 --trucks 10 --buildings 60 --out DIR [--publish] --interval 5 --city-seed 1
                    live and history: [--register http://127.0.0.1:5280 --api-key KEY] registers the fleet with the
-                   service first (trucks, buildings, routes, the simulated days' runs)
+                   service first (trucks, buildings, routes, the simulated days' runs); live: [--concierges N]
+                   also subscribes a demo concierge to each of the first N buildings of every route
           load     --trucks 1000 --rate 5000 --duration 60 --city-seed 1
           replay   --file PATH [--format jersey-city | --delimiter , --columns lat,lon,truck,time --header --time-zone ZONE]
                    [--speed 0 (as fast as possible) | K] [--keep-times]
@@ -77,12 +78,22 @@ internal static class Simulator
                 {
                     var speed = a.Double("--speed", 1, 1, 10_000);
                     var truth = a.Text("--truth");
+                    var concierges = a.Int("--concierges", 0, 0, 10_000);
                     a.EnsureAllUsed();
+                    if (concierges > 0 && registration is null)
+                    {
+                        throw new ArgumentException("--concierges goes with --register URL --api-key KEY");
+                    }
+
                     var day = SimulatedModes.PlanLive(fleet, speed, new SimulationOptions(), gps, seed, zone, time);
                     if (registration is not null)
                     {
                         var (date, start) = day.PlannedStart(zone);
                         await registration.RegisterAsync(fleet, citySeed, zone, start, [date], ct);
+                        if (concierges > 0)
+                        {
+                            await registration.SubscribeAsync(fleet, concierges, ct);
+                        }
                     }
 
                     await using var publisher = await FixPublisher.ConnectAsync(host, port, prefix, ownTracks, ct);
