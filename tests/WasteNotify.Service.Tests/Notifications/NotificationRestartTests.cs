@@ -19,13 +19,18 @@ public sealed class NotificationRestartTests
         var phones = await Concierges.SubscribeAsync(db.ConnectionString, buildings, channels: "{sms}");
         var served = Concierges.Served(day);
         var settings = NotificationEndToEndTests.TwilioSettings(twilio).ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+        // A message whose request was leaving when the service died waits this long for Twilio's word before going again.
+        settings["Notifications__Sms__SendingGrace"] = "00:00:10";
+        var url = $"http://127.0.0.1:{TestEnvironment.FreeTcpPort()}";
+        using var stopTwilio = new CancellationTokenSource();
+        var callbacks = ReportDeliveriesAsync(twilio, stopTwilio.Token);
         var (prefix, clientId) = (TestEnvironment.UniqueName("wn-nkill"), TestEnvironment.UniqueName("wn-nkill-service"));
         var topic = $"{prefix}/trucks/{SimulatedFleet.TruckId}/telemetry";
         var cut = day.Fixes.Count / 2;
         await using var publisher = await Publisher.ConnectAsync();
 
         // Half the day, until some alerts are decided and sent; then SIGKILL, whatever the service had in hand.
-        await using (var first = await ServiceProcess.StartAsync(db.ConnectionString, prefix, clientId, settings))
+        await using (var first = await ServiceProcess.StartAsync(db.ConnectionString, prefix, clientId, settings, url))
         {
             await SimulatedFleet.PublishAsync(publisher, topic, day.Fixes[..cut]);
             Assert.True(await TestEnvironment.EventuallyAsync(
@@ -39,7 +44,7 @@ public sealed class NotificationRestartTests
 
         // The rest reaches the broker while the service is down; the restarted service takes it from its session.
         await SimulatedFleet.PublishAsync(publisher, topic, day.Fixes[cut..]);
-        await using var second = await ServiceProcess.StartAsync(db.ConnectionString, prefix, clientId, settings);
+        await using var second = await ServiceProcess.StartAsync(db.ConnectionString, prefix, clientId, settings, url);
         Assert.True(await SimulatedFleet.FinishedAsync(db, runId, Patience), second.Output);
         Assert.True(await TestEnvironment.EventuallyAsync(async () => (await Concierges.AlertsAsync(db, runId))
             .Where(a => a.Key.Kind != AlertKinds.Delayed).Sum(a => a.Value) >= buildings.Count * 2, Patience),
@@ -56,7 +61,50 @@ public sealed class NotificationRestartTests
         }
 
         // Each alert reached Twilio once: none lost with the process, none sent again by the new one.
-        var messages = await twilio.WaitForMessagesAsync(alerts.Count, Patience);
+        Assert.True(await TestEnvironment.EventuallyAsync(() => twilio.Messages.Count >= alerts.Count, Patience),
+            await NotificationEndToEndTests.OutboxAsync(db));
+        var messages = twilio.Messages;
+        await stopTwilio.CancelAsync();
+        await callbacks;
         Assert.Equal(alerts.Keys.Select(a => phones[a.Building]).Order(), messages.Select(m => m.To).Order());
+    }
+
+    /// <summary>
+    /// Twilio's side: each message it took is reported "sent" to its status callback, again and again while the service
+    /// is down, as Twilio's callbacks eventually reach a service that comes back.
+    /// </summary>
+    private static async Task ReportDeliveriesAsync(FakeTwilio twilio, CancellationToken ct)
+    {
+        var reported = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            if (reported < twilio.Messages.Count)
+            {
+                try
+                {
+                    using var response = await twilio.SendStatusCallbackAsync(twilio.Messages[reported], "sent");
+                    if (response.IsSuccessStatusCode)
+                    {
+                        reported++;
+                        continue;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                }
+
+                // The service is down (or refused): Twilio tries again a little later.
+                await Task.Delay(TimeSpan.FromMilliseconds(100), ct).ContinueWith(_ => { }, TaskScheduler.Default);
+                continue;
+            }
+
+            try
+            {
+                await twilio.WaitForMessagesAsync(reported + 1, TimeSpan.FromMilliseconds(200));
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
     }
 }

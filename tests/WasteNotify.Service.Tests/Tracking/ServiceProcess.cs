@@ -28,10 +28,11 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <param name="url">Its address; a restarted service given the same one is reached where the first was (webhooks).</param>
     public static async Task<ServiceProcess> StartAsync(string connectionString, string topicPrefix, string clientId,
-        IReadOnlyDictionary<string, string>? settings = null)
+        IReadOnlyDictionary<string, string>? settings = null, string? url = null)
     {
-        var url = $"http://127.0.0.1:{TestEnvironment.FreeTcpPort()}";
+        url ??= $"http://127.0.0.1:{TestEnvironment.FreeTcpPort()}";
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "wastenotify.dll"));
         info.ArgumentList.Add("--urls");
