@@ -16,6 +16,7 @@ public sealed class ConfigurationTests
     [InlineData("Notifications:DefaultRegion", "France", "DefaultRegion")]
     [InlineData("Notifications:Sms:Senders:0", "0612345678", "not an E.164 number")]
     [InlineData("Notifications:Rules:StaleAfter", "00:00:01", "StaleAfter")]
+    [InlineData("Notifications:PublicBaseUrl", "https://wastenotify.example/app", "ending with '/'")]
     public async Task A_bad_setting_stops_the_service_at_start_naming_it(string key, string value, string named)
     {
         await using var db = await TestDatabase.CreateAsync();

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Npgsql;
 using WasteNotify.Core.Notifications;
@@ -8,7 +7,7 @@ namespace WasteNotify.Service.Notifications;
 /// <summary>The SMS texts: the operators' own wording where they wrote one, the built-in text otherwise.</summary>
 public sealed class AlertTemplates(NpgsqlDataSource db, TimeZoneInfo zone)
 {
-    private readonly ConcurrentDictionary<(string Kind, string Language), MessageTemplate> _custom = new();
+    private volatile Dictionary<(string Kind, string Language), MessageTemplate> _custom = [];
     private int _version;
     private int _loadedVersion = -1;
 
@@ -24,13 +23,15 @@ public sealed class AlertTemplates(NpgsqlDataSource db, TimeZoneInfo zone)
 
         await using var cmd = db.CreateCommand("SELECT kind, language, body FROM message_templates");
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        _custom.Clear();
+        var custom = new Dictionary<(string Kind, string Language), MessageTemplate>();
         while (await reader.ReadAsync(ct))
         {
             // Stored texts were parsed when saved; a bad one cannot be stored.
-            _custom[(reader.GetString(0), reader.GetString(1))] = MessageTemplate.Parse(reader.GetString(2));
+            custom[(reader.GetString(0), reader.GetString(1))] = MessageTemplate.Parse(reader.GetString(2));
         }
 
+        // Swapped whole, so that a reader never sees the defaults for a moment while the operators' texts load.
+        _custom = custom;
         _loadedVersion = version;
     }
 

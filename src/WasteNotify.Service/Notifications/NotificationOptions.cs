@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace WasteNotify.Service.Notifications;
 
 /// <summary>Notifications (bound from "Notifications"); the alert policy's own settings are under "Notifications:Rules".</summary>
-public sealed class NotificationOptions
+public sealed class NotificationOptions : IValidatableObject
 {
     private const string SigningKeyMissing =
         "Notifications:SigningKey must be a secret of at least 32 characters (environment: Notifications__SigningKey); it signs the concierges' links";
@@ -35,6 +35,16 @@ public sealed class NotificationOptions
     /// <summary>How long a self-registration link stays valid.</summary>
     [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
     public TimeSpan SignupLinkValidFor { get; set; } = TimeSpan.FromDays(90);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (PublicBaseUrl is { } url && (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https") || !url.AbsolutePath.EndsWith('/')))
+        {
+            yield return new ValidationResult(
+                $"PublicBaseUrl must be an absolute http(s) address ending with '/' (links and Twilio's webhooks are built on it), not '{url}'",
+                [nameof(PublicBaseUrl)]);
+        }
+    }
 
     /// <summary>How long a building's live page link stays valid.</summary>
     [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]

@@ -26,6 +26,8 @@ public static class OutboxRecords
         "accepted" or "scheduled" => "accepted",
         "queued" or "sending" => "queued",
         "sent" or "delivered" or "undelivered" or "failed" => providerStatus,
+        "read" => "delivered",
+        "canceled" => "failed",
         _ => "accepted",
     };
 
