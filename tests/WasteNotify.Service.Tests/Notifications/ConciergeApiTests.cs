@@ -11,26 +11,12 @@ using static WasteNotify.Service.Tests.Notifications.NotificationData;
 namespace WasteNotify.Service.Tests.Notifications;
 
 /// <summary>Operators register, read, change and erase concierges, against the real database.</summary>
-public sealed class ConciergeApiTests : IAsyncLifetime
+public sealed class ConciergeApiTests() : NotificationApiTest(ApiRole.Operator)
 {
-    private ServiceHost _host = null!;
-    private HttpClient _client = null!;
-
-    private TestDatabase Db => _host.Database!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _host = await ServiceHost.StartOnNewDatabaseAsync();
-        _client = await _host.ClientAsync(ApiRole.Operator);
-        await AddBuildingsAsync(Db, "b1", "b2");
-    }
-
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
-
     [Fact]
     public async Task A_concierge_is_registered_with_the_number_in_e164_the_consent_recorded_and_default_subscriptions()
     {
-        var concierge = await CreateConciergeAsync(_client, Concierge(["b1"]));
+        var concierge = await CreateConciergeAsync(Client, Concierge(["b1"]));
 
         Assert.Equal(PhoneE164, concierge.GetProperty("phone").GetString());
         Assert.Equal("Jeanne Martin", concierge.GetProperty("name").GetString());
@@ -46,7 +32,7 @@ public sealed class ConciergeApiTests : IAsyncLifetime
         var id = concierge.GetProperty("id").GetInt64();
         Assert.Equal(1L, await Db.ScalarAsync<long>($"SELECT count(*) FROM consent_events WHERE concierge_id = {id} AND kind = 'consent' AND phone = '{PhoneE164}'"));
 
-        var read = await _client.GetFromJsonAsync<JsonElement>($"/api/concierges/{id}");
+        var read = await Client.GetFromJsonAsync<JsonElement>($"/api/concierges/{id}");
         Assert.Equal(concierge.ToString(), read.ToString());
     }
 
@@ -55,7 +41,7 @@ public sealed class ConciergeApiTests : IAsyncLifetime
     {
         var request = Concierge().With("consent.at", "\"2025-09-01T10:00:00+02:00\"");
 
-        var concierge = await CreateConciergeAsync(_client, request);
+        var concierge = await CreateConciergeAsync(Client, request);
 
         Assert.Equal(new DateTimeOffset(2025, 9, 1, 8, 0, 0, TimeSpan.Zero), concierge.GetProperty("consentAt").GetDateTimeOffset());
     }
@@ -89,7 +75,7 @@ public sealed class ConciergeApiTests : IAsyncLifetime
     [MemberData(nameof(BadFields))]
     public async Task A_bad_field_is_a_problem_naming_it_and_nothing_is_written(string path, string json, string field)
     {
-        using var response = await _client.PostAsJsonAsync("/api/concierges", Concierge(["b2", "b1"]).With(path, json));
+        using var response = await Client.PostAsJsonAsync("/api/concierges", Concierge(["b2", "b1"]).With(path, json));
 
         Assert.Equal([field], await ProblemFieldsAsync(response));
         Assert.Equal(0L, await Db.ScalarAsync<long>("SELECT (SELECT count(*) FROM concierges) + (SELECT count(*) FROM consent_events) + (SELECT count(*) FROM subscriptions)"));
@@ -98,9 +84,9 @@ public sealed class ConciergeApiTests : IAsyncLifetime
     [Fact]
     public async Task A_number_already_registered_is_a_conflict_naming_its_concierge()
     {
-        var first = await CreateConciergeAsync(_client, Concierge());
+        var first = await CreateConciergeAsync(Client, Concierge());
 
-        using var response = await _client.PostAsJsonAsync("/api/concierges", Concierge(name: "Paul Durand", phone: "+33 6 12 34 56 78"));
+        using var response = await Client.PostAsJsonAsync("/api/concierges", Concierge(name: "Paul Durand", phone: "+33 6 12 34 56 78"));
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -112,40 +98,40 @@ public sealed class ConciergeApiTests : IAsyncLifetime
     [Fact]
     public async Task The_list_filters_by_building_and_shows_opt_outs()
     {
-        var jeanne = await CreateConciergeAsync(_client, Concierge(["b1"]));
-        await CreateConciergeAsync(_client, Concierge(["b2"], name: "Paul Durand", phone: "07 98 76 54 32", language: "en"));
+        var jeanne = await CreateConciergeAsync(Client, Concierge(["b1"]));
+        await CreateConciergeAsync(Client, Concierge(["b2"], name: "Paul Durand", phone: "07 98 76 54 32", language: "en"));
         await Db.RowsAsync($"INSERT INTO sms_opt_outs (phone, opted_out_at, source) VALUES ('{PhoneE164}', now(), 'STOP reply')");
 
-        var all = await _client.GetFromJsonAsync<JsonElement[]>("/api/concierges");
-        var ofB1 = await _client.GetFromJsonAsync<JsonElement[]>("/api/concierges?building=b1");
+        var all = await Client.GetFromJsonAsync<JsonElement[]>("/api/concierges");
+        var ofB1 = await Client.GetFromJsonAsync<JsonElement[]>("/api/concierges?building=b1");
 
         Assert.Equal(2, all!.Length);
         var only = Assert.Single(ofB1!);
         Assert.Equal(jeanne.GetProperty("id").GetInt64(), only.GetProperty("id").GetInt64());
         Assert.True(only.GetProperty("optedOut").GetBoolean());
-        Assert.Empty((await _client.GetFromJsonAsync<JsonElement[]>("/api/concierges?building=b9"))!);
+        Assert.Empty((await Client.GetFromJsonAsync<JsonElement[]>("/api/concierges?building=b9"))!);
     }
 
     [Fact]
     public async Task An_unknown_concierge_is_404()
     {
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/api/concierges/999")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.PatchAsJsonAsync("/api/concierges/999", new { name = "X" })).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.DeleteAsync("/api/concierges/999")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/api/concierges/999")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.PatchAsJsonAsync("/api/concierges/999", new { name = "X" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.DeleteAsync("/api/concierges/999")).StatusCode);
     }
 
     [Fact]
     public async Task A_new_number_clears_the_number_problem_and_pending_sms_follow_it()
     {
-        var id = (await CreateConciergeAsync(_client, Concierge(["b1"]))).GetProperty("id").GetInt64();
+        var id = (await CreateConciergeAsync(Client, Concierge(["b1"]))).GetProperty("id").GetInt64();
         await Db.RowsAsync($"UPDATE concierges SET phone_problem = 'not_mobile', phone_problem_at = now() WHERE id = {id}");
         var run = await AddRunAsync(Db);
         var pending = await AddOutboxAsync(Db, await AddAlertAsync(Db, run, "b1", id), "pending");
 
-        using var renamed = await _client.PatchAsJsonAsync($"/api/concierges/{id}", new { name = "Jeanne Martin-Leroy", language = "en" });
+        using var renamed = await Client.PatchAsJsonAsync($"/api/concierges/{id}", new { name = "Jeanne Martin-Leroy", language = "en" });
         Assert.Equal("not_mobile", (await renamed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("phoneProblem").GetString());
 
-        using var response = await _client.PatchAsJsonAsync($"/api/concierges/{id}", new { phone = "07 11 22 33 44" });
+        using var response = await Client.PatchAsJsonAsync($"/api/concierges/{id}", new { phone = "07 11 22 33 44" });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var concierge = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -159,12 +145,12 @@ public sealed class ConciergeApiTests : IAsyncLifetime
     [Fact]
     public async Task A_change_to_a_bad_or_taken_number_is_refused_and_changes_nothing()
     {
-        var jeanne = (await CreateConciergeAsync(_client, Concierge())).GetProperty("id").GetInt64();
-        var paul = (await CreateConciergeAsync(_client, Concierge(name: "Paul Durand", phone: "07 98 76 54 32"))).GetProperty("id").GetInt64();
+        var jeanne = (await CreateConciergeAsync(Client, Concierge())).GetProperty("id").GetInt64();
+        var paul = (await CreateConciergeAsync(Client, Concierge(name: "Paul Durand", phone: "07 98 76 54 32"))).GetProperty("id").GetInt64();
 
-        using var bad = await _client.PatchAsJsonAsync($"/api/concierges/{jeanne}", new { name = "Jeanne M.", phone = "123" });
-        using var badLanguage = await _client.PatchAsJsonAsync($"/api/concierges/{jeanne}", new { language = "it" });
-        using var taken = await _client.PatchAsJsonAsync($"/api/concierges/{jeanne}", new { phone = "+33798765432" });
+        using var bad = await Client.PatchAsJsonAsync($"/api/concierges/{jeanne}", new { name = "Jeanne M.", phone = "123" });
+        using var badLanguage = await Client.PatchAsJsonAsync($"/api/concierges/{jeanne}", new { language = "it" });
+        using var taken = await Client.PatchAsJsonAsync($"/api/concierges/{jeanne}", new { phone = "+33798765432" });
 
         Assert.Equal(["phone"], await ProblemFieldsAsync(bad));
         Assert.Equal(["language"], await ProblemFieldsAsync(badLanguage));
@@ -176,17 +162,17 @@ public sealed class ConciergeApiTests : IAsyncLifetime
     [Fact]
     public async Task Subscriptions_are_added_changed_and_removed_and_the_notifier_sees_each_change()
     {
-        var id = (await CreateConciergeAsync(_client, Concierge())).GetProperty("id").GetInt64();
-        var directory = _host.App.Services.GetRequiredService<SubscriberDirectory>();
+        var id = (await CreateConciergeAsync(Client, Concierge())).GetProperty("id").GetInt64();
+        var directory = Host.App.Services.GetRequiredService<SubscriberDirectory>();
 
-        using var added = await _client.PutAsJsonAsync($"/api/concierges/{id}/subscriptions/b1", new { });
+        using var added = await Client.PutAsJsonAsync($"/api/concierges/{id}/subscriptions/b1", new { });
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
         await directory.RefreshAsync(CancellationToken.None);
         var subscription = Assert.Single(directory.Of("b1"));
         Assert.Equal((id, TimeSpan.FromMinutes(10), true, false), (subscription.ConciergeId, subscription.Lead, subscription.Sms, subscription.Web));
         Assert.Null(subscription.Quiet);
 
-        using var changed = await _client.PutAsJsonAsync($"/api/concierges/{id}/subscriptions/b1", new
+        using var changed = await Client.PutAsJsonAsync($"/api/concierges/{id}/subscriptions/b1", new
         {
             leadMinutes = 25,
             alerts = new[] { "collected", "approaching" },
@@ -207,20 +193,20 @@ public sealed class ConciergeApiTests : IAsyncLifetime
         Assert.True(subscription.Wants("collected"));
         Assert.False(subscription.Wants("delayed"));
 
-        using var removed = await _client.DeleteAsync($"/api/concierges/{id}/subscriptions/b1");
+        using var removed = await Client.DeleteAsync($"/api/concierges/{id}/subscriptions/b1");
         Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
         await directory.RefreshAsync(CancellationToken.None);
         Assert.Empty(directory.Of("b1"));
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.DeleteAsync($"/api/concierges/{id}/subscriptions/b1")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.DeleteAsync($"/api/concierges/{id}/subscriptions/b1")).StatusCode);
     }
 
     [Fact]
     public async Task A_subscription_to_an_unknown_building_or_concierge_is_404_and_writes_nothing()
     {
-        var id = (await CreateConciergeAsync(_client, Concierge())).GetProperty("id").GetInt64();
+        var id = (await CreateConciergeAsync(Client, Concierge())).GetProperty("id").GetInt64();
 
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.PutAsJsonAsync($"/api/concierges/{id}/subscriptions/b9", new { })).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.PutAsJsonAsync($"/api/concierges/{id + 1}/subscriptions/b1", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.PutAsJsonAsync($"/api/concierges/{id}/subscriptions/b9", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.PutAsJsonAsync($"/api/concierges/{id + 1}/subscriptions/b1", new { })).StatusCode);
         Assert.Equal(0L, await Db.ScalarAsync<long>("SELECT count(*) FROM subscriptions"));
     }
 
@@ -239,9 +225,9 @@ public sealed class ConciergeApiTests : IAsyncLifetime
     [MemberData(nameof(BadSubscriptions))]
     public async Task A_bad_subscription_field_is_a_problem_naming_it_and_nothing_is_written(string json, string field)
     {
-        var id = (await CreateConciergeAsync(_client, Concierge(["b1"]))).GetProperty("id").GetInt64();
+        var id = (await CreateConciergeAsync(Client, Concierge(["b1"]))).GetProperty("id").GetInt64();
 
-        using var response = await _client.PutAsync($"/api/concierges/{id}/subscriptions/b1", JsonContent.Create(JsonNode.Parse(json)));
+        using var response = await Client.PutAsync($"/api/concierges/{id}/subscriptions/b1", JsonContent.Create(JsonNode.Parse(json)));
 
         Assert.Equal([field], await ProblemFieldsAsync(response));
         Assert.Equal(new object[] { 10, 4, 1 }, (await Db.RowsAsync("SELECT lead_minutes, cardinality(alerts), cardinality(channels) FROM subscriptions")).Single());

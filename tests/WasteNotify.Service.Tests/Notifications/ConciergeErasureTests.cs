@@ -9,33 +9,20 @@ using static WasteNotify.Service.Tests.Notifications.NotificationData;
 namespace WasteNotify.Service.Tests.Notifications;
 
 /// <summary>Erasing a concierge (GDPR) leaves no trace of their name or number, and keeps their alerts, anonymous, for the KPIs.</summary>
-public sealed class ConciergeErasureTests : IAsyncLifetime
+public sealed class ConciergeErasureTests() : NotificationApiTest(ApiRole.Operator)
 {
     private static readonly string[] Tables = ["concierges", "subscriptions", "consent_events", "sms_opt_outs", "alerts", "outbox", "outbox_attempts"];
 
-    private ServiceHost _host = null!;
-    private HttpClient _client = null!;
-
-    private TestDatabase Db => _host.Database!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _host = await ServiceHost.StartOnNewDatabaseAsync();
-        _client = await _host.ClientAsync(ApiRole.Operator);
-        await AddBuildingsAsync(Db, "b1", "b2");
-    }
-
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task Erasure_leaves_no_row_with_the_name_or_number_and_keeps_the_alerts_anonymous()
     {
         // A STOP before she registered (no concierge yet), her registration, a STOP since, and a number she had before.
         await Db.RowsAsync($"INSERT INTO consent_events (phone, kind, at, source) VALUES ('{PhoneE164}', 'help', now() - interval '2 days', 'HELP reply')");
-        var id = (await CreateConciergeAsync(_client, Concierge(["b1", "b2"], name: "Jeanne Martin", phone: "07 11 22 33 44"))).GetProperty("id").GetInt64();
+        var id = (await CreateConciergeAsync(Client, Concierge(["b1", "b2"], name: "Jeanne Martin", phone: "07 11 22 33 44"))).GetProperty("id").GetInt64();
         var run = await AddRunAsync(Db);
         var before = await AddOutboxAsync(Db, await AddAlertAsync(Db, run, "b2", id, "collected"), "delivered", to: "+33711223344");
-        (await _client.PatchAsJsonAsync($"/api/concierges/{id}", new { phone = Phone })).EnsureSuccessStatusCode();
+        (await Client.PatchAsJsonAsync($"/api/concierges/{id}", new { phone = Phone })).EnsureSuccessStatusCode();
         await Db.RowsAsync($"""
             INSERT INTO sms_opt_outs (phone, opted_out_at, source) VALUES ('{PhoneE164}', now(), 'STOP reply');
             INSERT INTO consent_events (concierge_id, phone, kind, at, source) VALUES ({id}, '{PhoneE164}', 'stop', now(), 'STOP reply');
@@ -47,10 +34,10 @@ public sealed class ConciergeErasureTests : IAsyncLifetime
             INSERT INTO outbox_attempts (outbox_id, attempt, started_at, finished_at, outcome, http_status, error_code, detail)
             VALUES ({failed}, 1, now(), now(), 'InvalidNumber', 400, 21211, 'The ''To'' number {PhoneE164} is not a valid phone number.')
             """);
-        var others = await CreateConciergeAsync(_client, Concierge(["b1"], name: "Paul Durand", phone: "06 98 76 54 32"));
+        var others = await CreateConciergeAsync(Client, Concierge(["b1"], name: "Paul Durand", phone: "06 98 76 54 32"));
         var rowsBefore = await RowCountsAsync();
 
-        using var response = await _client.DeleteAsync($"/api/concierges/{id}");
+        using var response = await Client.DeleteAsync($"/api/concierges/{id}");
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         foreach (var table in Tables)
@@ -73,12 +60,12 @@ public sealed class ConciergeErasureTests : IAsyncLifetime
         Assert.Equal(rowsBefore["concierges"] - 1, rowsAfter["concierges"]);
         Assert.Equal(rowsBefore["subscriptions"] - 2, rowsAfter["subscriptions"]);
         Assert.Equal(rowsBefore["outbox"], rowsAfter["outbox"]);
-        var directory = _host.App.Services.GetRequiredService<SubscriberDirectory>();
+        var directory = Host.App.Services.GetRequiredService<SubscriberDirectory>();
         await directory.RefreshAsync(CancellationToken.None);
         Assert.Equal([others.GetProperty("id").GetInt64()], directory.Of("b1").Select(x => x.ConciergeId));
         Assert.Empty(directory.Of("b2"));
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/concierges/{id}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.DeleteAsync($"/api/concierges/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync($"/api/concierges/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.DeleteAsync($"/api/concierges/{id}")).StatusCode);
     }
 
     private async Task<Dictionary<string, long>> RowCountsAsync()

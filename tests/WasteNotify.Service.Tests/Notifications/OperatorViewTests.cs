@@ -9,26 +9,12 @@ using static WasteNotify.Service.Tests.Notifications.NotificationData;
 namespace WasteNotify.Service.Tests.Notifications;
 
 /// <summary>The outbox and alert views: what operators need to follow the SMS, without spreading numbers or names.</summary>
-public sealed class OperatorViewTests : IAsyncLifetime
+public sealed class OperatorViewTests() : NotificationApiTest(ApiRole.Pilot)
 {
-    private ServiceHost _host = null!;
-    private HttpClient _client = null!;
-
-    private TestDatabase Db => _host.Database!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _host = await ServiceHost.StartOnNewDatabaseAsync();
-        _client = await _host.ClientAsync(ApiRole.Pilot);
-        await AddBuildingsAsync(Db, "b1", "b2");
-    }
-
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
-
     [Fact]
     public async Task The_outbox_shows_messages_newest_first_with_their_attempts_and_masked_numbers_only()
     {
-        var id = (await CreateConciergeAsync(await _host.ClientAsync(ApiRole.Operator), Concierge(["b1"]))).GetProperty("id").GetInt64();
+        var id = (await CreateConciergeAsync(await Host.ClientAsync(ApiRole.Operator), Concierge(["b1"]))).GetProperty("id").GetInt64();
         var run = await AddRunAsync(Db);
         var alert = await AddAlertAsync(Db, run, "b1", id);
         var failed = await AddOutboxAsync(Db, alert, "failed", body: "Le camion arrive au 2 rue de la Paix");
@@ -39,7 +25,7 @@ public sealed class OperatorViewTests : IAsyncLifetime
             """);
         var pending = await AddOutboxAsync(Db, null, "pending", to: "+447700900123");
 
-        using var response = await _client.GetAsync("/api/outbox");
+        using var response = await Client.GetAsync("/api/outbox");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var text = await response.Content.ReadAsStringAsync();
@@ -59,9 +45,9 @@ public sealed class OperatorViewTests : IAsyncLifetime
         Assert.Equal("InvalidNumber", attempt.GetProperty("outcome").GetString());
         Assert.Equal($"The 'To' number {PhoneNumber.Mask(PhoneE164)} is not a valid phone number.", attempt.GetProperty("detail").GetString());
 
-        var onlyPending = (await _client.GetFromJsonAsync<JsonElement[]>("/api/outbox?status=pending"))!;
+        var onlyPending = (await Client.GetFromJsonAsync<JsonElement[]>("/api/outbox?status=pending"))!;
         Assert.Equal([pending], onlyPending.Select(r => r.GetProperty("id").GetInt64()));
-        Assert.Single((await _client.GetFromJsonAsync<JsonElement[]>("/api/outbox?limit=1"))!);
+        Assert.Single((await Client.GetFromJsonAsync<JsonElement[]>("/api/outbox?limit=1"))!);
     }
 
     [Theory]
@@ -72,7 +58,7 @@ public sealed class OperatorViewTests : IAsyncLifetime
     [InlineData("/api/alerts?runId=first", "runId")]
     public async Task A_bad_query_parameter_is_a_problem_naming_it(string path, string field)
     {
-        using var response = await _client.GetAsync(path);
+        using var response = await Client.GetAsync(path);
 
         Assert.Equal([field], await ProblemFieldsAsync(response));
     }
@@ -80,14 +66,14 @@ public sealed class OperatorViewTests : IAsyncLifetime
     [Fact]
     public async Task Alerts_are_listed_newest_first_by_run_or_building_without_personal_data()
     {
-        var id = (await CreateConciergeAsync(await _host.ClientAsync(ApiRole.Operator), Concierge(["b1"]))).GetProperty("id").GetInt64();
+        var id = (await CreateConciergeAsync(await Host.ClientAsync(ApiRole.Operator), Concierge(["b1"]))).GetProperty("id").GetInt64();
         var run = await AddRunAsync(Db);
         var first = await AddAlertAsync(Db, run, "b1", id);
         var second = await AddAlertAsync(Db, run, "b2", id, "collected");
         await Db.RowsAsync($"UPDATE alerts SET at = at + interval '5 minutes' WHERE id = {second}");
 
-        var all = (await _client.GetFromJsonAsync<JsonElement[]>($"/api/alerts?runId={run}"))!;
-        var ofB1 = (await _client.GetFromJsonAsync<JsonElement[]>("/api/alerts?buildingId=b1"))!;
+        var all = (await Client.GetFromJsonAsync<JsonElement[]>($"/api/alerts?runId={run}"))!;
+        var ofB1 = (await Client.GetFromJsonAsync<JsonElement[]>("/api/alerts?buildingId=b1"))!;
 
         Assert.Equal([second, first], all.Select(a => a.GetProperty("id").GetInt64()));
         Assert.Equal([first], ofB1.Select(a => a.GetProperty("id").GetInt64()));
@@ -95,6 +81,6 @@ public sealed class OperatorViewTests : IAsyncLifetime
         Assert.Equal(["id", "runId", "buildingId", "kind", "at", "eta", "early", "channels", "decidedAtWall"], alert.EnumerateObject().Select(p => p.Name));
         Assert.Equal(["sms"], alert.GetProperty("channels").EnumerateArray().Select(c => c.GetString()));
         Assert.Equal(new DateTimeOffset(2026, 1, 5, 6, 20, 0, TimeSpan.Zero), alert.GetProperty("eta").GetDateTimeOffset());
-        Assert.Empty((await _client.GetFromJsonAsync<JsonElement[]>($"/api/alerts?runId={run + 1}"))!);
+        Assert.Empty((await Client.GetFromJsonAsync<JsonElement[]>($"/api/alerts?runId={run + 1}"))!);
     }
 }

@@ -11,25 +11,12 @@ using static WasteNotify.Service.Tests.Notifications.NotificationData;
 namespace WasteNotify.Service.Tests.Notifications;
 
 /// <summary>Operators' alert texts: listed with their cost, replaced after checking, reset to the built-in text.</summary>
-public sealed class TemplateApiTests : IAsyncLifetime
+public sealed class TemplateApiTests() : NotificationApiTest(ApiRole.Operator)
 {
-    private ServiceHost _host = null!;
-    private HttpClient _client = null!;
-
-    private TestDatabase Db => _host.Database!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _host = await ServiceHost.StartOnNewDatabaseAsync();
-        _client = await _host.ClientAsync(ApiRole.Operator);
-    }
-
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
-
     [Fact]
     public async Task Every_kind_and_language_is_listed_with_the_built_in_text_and_its_cost()
     {
-        var templates = (await _client.GetFromJsonAsync<JsonElement[]>("/api/templates"))!;
+        var templates = (await Client.GetFromJsonAsync<JsonElement[]>("/api/templates"))!;
 
         Assert.Equal(8, templates.Length);
         Assert.All(templates, t =>
@@ -55,28 +42,28 @@ public sealed class TemplateApiTests : IAsyncLifetime
     {
         const string Text = "Camion à {building} dans {minutes} min : sortez les bacs ! Prévu vers {time}.";
 
-        using var put = await _client.PutAsJsonAsync("/api/templates/approaching/fr", new { text = Text });
+        using var put = await Client.PutAsJsonAsync("/api/templates/approaching/fr", new { text = Text });
 
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         var view = await put.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(view.GetProperty("custom").GetBoolean());
         Assert.Equal("GSM-7", view.GetProperty("encoding").GetString());
         Assert.Equal(["building", "minutes", "time"], view.GetProperty("placeholders").EnumerateArray().Select(p => p.GetString()));
-        var keyId = _client.DefaultRequestHeaders.GetValues("X-Api-Key").Single().Split('_')[1];
+        var keyId = Client.DefaultRequestHeaders.GetValues("X-Api-Key").Single().Split('_')[1];
         Assert.Equal(new object[] { Text, keyId }, (await Db.RowsAsync("SELECT body, updated_by FROM message_templates WHERE kind = 'approaching' AND language = 'fr'")).Single());
-        var listed = (await _client.GetFromJsonAsync<JsonElement[]>("/api/templates"))!
+        var listed = (await Client.GetFromJsonAsync<JsonElement[]>("/api/templates"))!
             .Single(t => t.GetProperty("kind").GetString() == "approaching" && t.GetProperty("language").GetString() == "fr");
         Assert.Equal(Text, listed.GetProperty("text").GetString());
         Assert.Equal(keyId, listed.GetProperty("updatedBy").GetString());
-        var templates = _host.App.Services.GetRequiredService<AlertTemplates>();
+        var templates = Host.App.Services.GetRequiredService<AlertTemplates>();
         await templates.RefreshAsync(CancellationToken.None);
         Assert.Equal(Text, templates.Template("approaching", "fr").Text);
 
         // A character outside GSM-7 makes every SMS UCS-2: the view says so.
-        using var ucs2 = await _client.PutAsJsonAsync("/api/templates/approaching/fr", new { text = "Le camion arrive à {building} : prêt ?" });
+        using var ucs2 = await Client.PutAsJsonAsync("/api/templates/approaching/fr", new { text = "Le camion arrive à {building} : prêt ?" });
         Assert.Equal("UCS-2", (await ucs2.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("encoding").GetString());
 
-        using var reset = await _client.DeleteAsync("/api/templates/approaching/fr");
+        using var reset = await Client.DeleteAsync("/api/templates/approaching/fr");
 
         Assert.Equal(HttpStatusCode.NoContent, reset.StatusCode);
         Assert.Equal(0L, await Db.ScalarAsync<long>("SELECT count(*) FROM message_templates"));
@@ -92,7 +79,7 @@ public sealed class TemplateApiTests : IAsyncLifetime
     [InlineData(null, "empty")]
     public async Task A_bad_text_is_refused_with_the_parsers_reason_and_nothing_is_stored(string? text, string reason)
     {
-        using var response = await _client.PutAsJsonAsync("/api/templates/approaching/en", new { text });
+        using var response = await Client.PutAsJsonAsync("/api/templates/approaching/en", new { text });
 
         Assert.Equal(["text"], await ProblemFieldsAsync(response));
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -103,7 +90,7 @@ public sealed class TemplateApiTests : IAsyncLifetime
     [Fact]
     public async Task A_text_longer_than_three_sms_is_refused()
     {
-        using var response = await _client.PutAsJsonAsync("/api/templates/collected/en", new { text = "{building} " + new string('x', 480) });
+        using var response = await Client.PutAsJsonAsync("/api/templates/collected/en", new { text = "{building} " + new string('x', 480) });
 
         Assert.Equal(["text"], await ProblemFieldsAsync(response));
     }
@@ -113,8 +100,8 @@ public sealed class TemplateApiTests : IAsyncLifetime
     [InlineData("/api/templates/approaching/de")]
     public async Task An_unknown_kind_or_language_is_404(string path)
     {
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.PutAsJsonAsync(path, new { text = "{building}" })).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.DeleteAsync(path)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.PutAsJsonAsync(path, new { text = "{building}" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.DeleteAsync(path)).StatusCode);
         Assert.Equal(0L, await Db.ScalarAsync<long>("SELECT count(*) FROM message_templates"));
     }
 }
