@@ -107,6 +107,12 @@ public sealed partial class NotifierService(
                     Log.DecideFailed(logger, _batch.Count, ex.Message, delay);
                     await Task.Delay(delay, time, stoppingToken);
                 }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A bug must not silence every building: the batch is given up, and the runs' next updates judge again.
+                    Log.BatchFailed(logger, _batch.Count, ex);
+                    _batch.Clear();
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -170,6 +176,8 @@ public sealed partial class NotifierService(
         {
             _sent[run][(building, concierge)] = sent;
         }
+
+        ForgetEndedRuns(overlay.Keys.Select(k => k.Run).ToHashSet());
 
         Interlocked.Add(ref _decided, stored.Count);
         if (stored.Any(s => s.Alert.SmsBody is not null))
@@ -280,15 +288,20 @@ public sealed partial class NotifierService(
         {
             _sent[id] = sent;
         }
+    }
 
-        // Runs of earlier days are done with: forget them (a run lasts a day; keep two).
-        if (_sent.Count > 4 * live.All().Count + 100)
+    /// <summary>Forgets what was decided for runs no longer followed (a run lasts a day), but for those just decided on.</summary>
+    private void ForgetEndedRuns(HashSet<long> touched)
+    {
+        if (_sent.Count <= 4 * live.All().Count + 100)
         {
-            var tracked = live.All().Select(r => r.RunId).ToHashSet();
-            foreach (var id in _sent.Keys.Where(id => !tracked.Contains(id) && !missing.Contains(id)).ToList())
-            {
-                _sent.Remove(id);
-            }
+            return;
+        }
+
+        var tracked = live.All().Select(r => r.RunId).ToHashSet();
+        foreach (var id in _sent.Keys.Where(id => !tracked.Contains(id) && !touched.Contains(id)).ToList())
+        {
+            _sent.Remove(id);
         }
     }
 }
