@@ -24,6 +24,7 @@ public sealed partial class LivePush(
     private readonly ConcurrentQueue<RunEventView> _events = new();
     private readonly ConcurrentQueue<(AlertView Alert, bool Web)> _alerts = new();
     private readonly ConcurrentDictionary<string, int> _watched = new(StringComparer.Ordinal);
+    private readonly HashSet<(long Run, string Building, string Kind)> _toldBuildings = [];
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     /// <summary>An alert just stored: to the operators, and to its building's pages if the subscriber wants web alerts.</summary>
@@ -112,10 +113,16 @@ public sealed partial class LivePush(
 
     private async Task PushNewsAsync(CancellationToken ct)
     {
+        if (_toldBuildings.Count > 1_000_000)
+        {
+            _toldBuildings.Clear(); // a day's worth at a large city's scale; at worst a page hears one piece of news twice
+        }
+
         while (_alerts.TryDequeue(out var item))
         {
             await fleet.Clients.All.AlertDecided(item.Alert);
-            if (item.Web)
+            // A building's page shows the building's news once, however many of its concierges were told.
+            if (item.Web && _toldBuildings.Add((item.Alert.RunId, item.Alert.BuildingId, item.Alert.Kind)))
             {
                 await buildings.Clients.Group(BuildingHub.Group(item.Alert.BuildingId)).AlertDecided(item.Alert);
             }

@@ -12,11 +12,11 @@ internal static class Concierges
 
     /// <summary>Subscribes one concierge to each building; returns building → phone.</summary>
     public static async Task<Dictionary<string, string>> SubscribeAsync(string connectionString, IEnumerable<string> buildings, int leadMinutes = 10,
-        string channels = "{sms,web}")
+        string channels = "{sms,web}", int firstIndex = 0)
     {
         await using var db = NpgsqlDataSource.Create(connectionString);
         var phones = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (building, i) in buildings.Select((b, i) => (b, i)))
+        foreach (var (building, i) in buildings.Select((b, i) => (b, firstIndex + i)))
         {
             await using var cmd = db.CreateCommand("""
                 WITH c AS (INSERT INTO concierges (name, phone, language, consent_at, consent_source)
