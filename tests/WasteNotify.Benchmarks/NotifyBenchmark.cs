@@ -33,7 +33,7 @@ internal static class NotifyBenchmark
         var stops = CommandLine.Option(args, "--stops", 200);
         var minutes = CommandLine.Option(args, "--minutes", 15);
         var speed = CommandLine.Option(args, "--speed", 10);
-        var flood = CommandLine.Option(args, "--flood-minutes", 5);
+        var flood = CommandLine.Option(args, "--flood-minutes", 10);
         var connections = CommandLine.Option(args, "--connections", 50);
 
         // Every fix is in the past when published (ingest refuses fixes ahead of its clock): the runs start long enough
