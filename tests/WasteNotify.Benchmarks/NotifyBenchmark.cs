@@ -37,7 +37,7 @@ internal static class NotifyBenchmark
         var connections = CommandLine.Option(args, "--connections", 50);
 
         // Every fix is in the past when published (ingest refuses fixes ahead of its clock): the runs start long enough
-        // ago for the last one published to be a minute old.
+        // ago for the last one published to be at least a minute old.
         var now = DateTimeOffset.UtcNow;
         var plannedStart = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond)).AddMinutes(-(minutes + flood + 1));
         var fleet = NotifyFleet.Create(trucks, stops, plannedStart);
@@ -60,7 +60,7 @@ internal static class NotifyBenchmark
         var app = await StartServiceAsync(database.ConnectionString, twilio, prefix, log);
         try
         {
-            Console.WriteLine($"  service started, {fleet.Trucks:N0} runs followed, in {clock.Elapsed.TotalSeconds:F1} s");
+            Console.WriteLine($"  service started, {app.Services.GetRequiredService<LiveRuns>().All().Count:N0} runs followed, in {clock.Elapsed.TotalSeconds:F1} s");
             await using var publisher = await PacedPublisher.ConnectAsync(connections);
             await using var db = NpgsqlDataSource.Create(database.ConnectionString);
             var phase = new NotifyPhase(app, twilio, db);
