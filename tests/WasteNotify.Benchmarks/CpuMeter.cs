@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace WasteNotify.Benchmarks;
 
-/// <summary>CPU seconds used by the broker, PostgreSQL, the service and this program, read from /proc, to see where a phase spent the machine.</summary>
+/// <summary>CPU seconds used by the broker, PostgreSQL, the service, this program and the whole machine, read from /proc, to see where a phase spent the machine.</summary>
 internal sealed class CpuMeter
 {
     private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
@@ -21,7 +21,8 @@ internal sealed class CpuMeter
     public string Report()
     {
         var now = Read(ServicePid);
-        return string.Join(", ", now.Select(kv => $"{kv.Key} {kv.Value - _start.GetValueOrDefault(kv.Key):F1}"));
+        // Without a service process of its own (the service may run inside the benchmark), there is nothing to say for it.
+        return string.Join(", ", now.Where(kv => ServicePid is not null || kv.Key != "service").Select(kv => $"{kv.Key} {kv.Value - _start.GetValueOrDefault(kv.Key):F1}"));
     }
 
     private static Dictionary<string, double> Read(int? servicePid)
@@ -60,6 +61,11 @@ internal sealed class CpuMeter
             }
         }
 
+        // The whole machine's busy time (user to steal, less idle and iowait; guest time is already in user), so that
+        // what other programs took shows.
+        var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..9]
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        totals["machine"] = (cpu.Sum() - cpu[3] - cpu[4]) / TicksPerSecond;
         return totals;
     }
 }
