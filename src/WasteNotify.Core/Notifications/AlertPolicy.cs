@@ -24,9 +24,10 @@ public sealed class AlertPolicy(AlertRules rules, TimeZoneInfo zone)
 
         if (state.Served)
         {
-            // Not judged stale: the bins may come back in whenever the news arrives.
+            // Not judged stale: the bins may come back in whenever the news arrives; and told once quiet hours are over
+            // (by the clock, since no fix may come after the run ends).
             var at = state.LatestFix ?? state.Now;
-            return subscription.Wants(AlertKinds.Collected) && !sent.Collected && (!Quiet(subscription, at) || subscription.CollectedInQuiet)
+            return subscription.Wants(AlertKinds.Collected) && !sent.Collected && (!Quiet(subscription, state.Now) || subscription.CollectedInQuiet)
                 ? new AlertDecision(AlertKinds.Collected, at, null, null, null)
                 : null;
         }

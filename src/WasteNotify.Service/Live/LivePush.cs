@@ -77,9 +77,9 @@ public sealed partial class LivePush(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+                using (var every = new CancellationTokenSource(PushEvery, time))
+                using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, every.Token))
                 {
-                    timeout.CancelAfter(PushEvery);
                     try
                     {
                         await _wake.Reader.WaitToReadAsync(timeout.Token);

@@ -12,8 +12,9 @@ public static class ConciergeEndpoints
     public static IEndpointRouteBuilder MapConcierges(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/concierges").WithTags("Concierges");
-        group.MapGet("/", ListAsync).RequireAuthorization(Policies.Read);
-        group.MapGet("/{id:long}", GetAsync).RequireAuthorization(Policies.Read);
+        // Names and numbers in clear: operators only (pilots read KPIs and masked views).
+        group.MapGet("/", ListAsync).RequireAuthorization(Policies.Write);
+        group.MapGet("/{id:long}", GetAsync).RequireAuthorization(Policies.Write);
         group.MapPost("/", CreateAsync).RequireAuthorization(Policies.Write);
         group.MapPatch("/{id:long}", PatchAsync).RequireAuthorization(Policies.Write);
         group.MapDelete("/{id:long}", EraseAsync).RequireAuthorization(Policies.Write);
@@ -96,7 +97,7 @@ public static class ConciergeEndpoints
 
         foreach (var (buildingId, settings, _) in subscriptions)
         {
-            await ConciergeRecords.UpsertSubscriptionAsync(connection, tx, id, buildingId, settings, ct);
+            await ConciergeRecords.UpsertSubscriptionAsync(connection, tx, id, buildingId, settings, replace: true, ct);
         }
 
         await tx.CommitAsync(ct);

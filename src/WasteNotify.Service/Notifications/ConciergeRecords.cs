@@ -105,16 +105,19 @@ public static class ConciergeRecords
     }
 
     /// <summary>Subscribes a concierge to a building, or replaces the settings of that subscription; true when it is new.</summary>
+    /// <param name="replace">False: an existing subscription is kept as it is (a sign-up link is anyone's, not its owner's).</param>
     public static async Task<bool> UpsertSubscriptionAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long conciergeId, string buildingId,
-        SubscriptionSettings settings, CancellationToken ct)
+        SubscriptionSettings settings, bool replace, CancellationToken ct)
     {
         // xmax is 0 on a row this statement inserted, and the updating transaction's id on a row it updated.
-        await using var cmd = new NpgsqlCommand("""
+        await using var cmd = new NpgsqlCommand($"""
             INSERT INTO subscriptions (concierge_id, building_id, lead_minutes, alerts, channels, quiet_from, quiet_to, collected_in_quiet)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-            ON CONFLICT (concierge_id, building_id) DO UPDATE SET lead_minutes = excluded.lead_minutes, alerts = excluded.alerts,
+            ON CONFLICT (concierge_id, building_id) DO {(replace ? """
+                UPDATE SET lead_minutes = excluded.lead_minutes, alerts = excluded.alerts,
                 channels = excluded.channels, quiet_from = excluded.quiet_from, quiet_to = excluded.quiet_to,
                 collected_in_quiet = excluded.collected_in_quiet
+                """ : "NOTHING")}
             RETURNING xmax = 0
             """, connection, tx);
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = conciergeId });
@@ -125,6 +128,6 @@ public static class ConciergeRecords
         cmd.Parameters.Add(new NpgsqlParameter<TimeOnly?> { TypedValue = settings.QuietFrom, NpgsqlDbType = NpgsqlDbType.Time });
         cmd.Parameters.Add(new NpgsqlParameter<TimeOnly?> { TypedValue = settings.QuietTo, NpgsqlDbType = NpgsqlDbType.Time });
         cmd.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = settings.CollectedInQuiet });
-        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+        return await cmd.ExecuteScalarAsync(ct) is true;
     }
 }

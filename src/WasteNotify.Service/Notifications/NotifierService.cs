@@ -100,7 +100,7 @@ public sealed partial class NotifierService(
                     _batch.Clear();
                     failures = 0;
                 }
-                catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+                catch (Exception ex) when (ex is NpgsqlException { IsTransient: true } or TimeoutException)
                 {
                     // Nothing of the batch was stored: it is judged again once the database answers.
                     var delay = TimeSpan.FromMilliseconds(Math.Min(250 * Math.Pow(2, failures++), 10_000));
@@ -109,7 +109,8 @@ public sealed partial class NotifierService(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    // A bug must not silence every building: the batch is given up, and the runs' next updates judge again.
+                    // A bug, or a batch the database refuses for good (a run deleted under it), must not silence every
+                    // building: the batch is given up, and the runs' next updates judge again.
                     Log.BatchFailed(logger, _batch.Count, ex);
                     _batch.Clear();
                 }
@@ -125,14 +126,16 @@ public sealed partial class NotifierService(
         var wait = _nextSweep - time.GetUtcNow();
         if (wait > TimeSpan.Zero && !_updates.Reader.TryPeek(out _))
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(wait);
+            using var timeout = new CancellationTokenSource(wait, time);
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
             try
             {
-                await Task.WhenAny(_updates.Reader.WaitToReadAsync(timeout.Token).AsTask(), _wake.Reader.WaitToReadAsync(timeout.Token).AsTask());
+                await Task.WhenAny(_updates.Reader.WaitToReadAsync(waiting.Token).AsTask(), _wake.Reader.WaitToReadAsync(waiting.Token).AsTask());
             }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            finally
             {
+                // The wait that lost stays registered with its channel until cancelled: cancel it, or they pile up.
+                await waiting.CancelAsync();
             }
 
             ct.ThrowIfCancellationRequested();

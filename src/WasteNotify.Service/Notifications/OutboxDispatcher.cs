@@ -72,8 +72,8 @@ public sealed partial class OutboxDispatcher(
 
     private async Task WaitAsync(CancellationToken ct)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(_options.PollEvery);
+        using var poll = new CancellationTokenSource(_options.PollEvery, time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, poll.Token);
         try
         {
             await _wake.Reader.WaitToReadAsync(timeout.Token);
@@ -119,8 +119,13 @@ public sealed partial class OutboxDispatcher(
             started = time.GetUtcNow();
         }
 
+        if (!await OutboxRecords.SendingAsync(db, message.Id, started, ct))
+        {
+            await OutboxRecords.SkipAsync(db, message, "suppressed", "erased or opted out while waiting to be sent", started, ct);
+            return;
+        }
+
         SmsResult result;
-        await OutboxRecords.SendingAsync(db, message.Id, started, ct);
         try
         {
             result = await sender.SendAsync(new SmsRequest(message.Id, message.To!, message.Body!, from, Callback(message.Id)), ct);
@@ -159,7 +164,7 @@ public sealed partial class OutboxDispatcher(
 
     private static string Describe(SmsResult result) =>
         string.Join(" ", new[] { result.HttpStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            result.ErrorCode is { } code ? $"error {code}" : null, result.Detail }.Where(s => !string.IsNullOrEmpty(s)));
+            result.ErrorCode is { } code ? $"error {code}" : null, OutboxRecords.Redact(result.Detail) }.Where(s => !string.IsNullOrEmpty(s)));
 
     private Uri? Callback(long outboxId) =>
         sender.Name == "log" ? null : new Uri(notifications.Value.PublicBaseUrl!, $"twilio/status?outbox={outboxId}");

@@ -71,7 +71,7 @@ public static partial class OutboxEndpoints
             if (list.Count == 0 || list[^1].Id != id)
             {
                 list.Add(new OutboxView(id, Nullable<long>(reader, 1), Text(reader, 2), Nullable<long>(reader, 3), Text(reader, 4),
-                    Text(reader, 5) is { } to ? PhoneNumber.Mask(to) : null, reader.GetString(6), Text(reader, 7), reader.GetInt32(8),
+                    Text(reader, 5) is { } to ? PhoneNumber.Mask(to) : null, reader.GetString(6), OutboxRecords.Redact(Text(reader, 7)), reader.GetInt32(8),
                     reader.GetFieldValue<DateTimeOffset>(9), Text(reader, 10), Nullable<int>(reader, 11), reader.GetFieldValue<DateTimeOffset>(12),
                     reader.GetFieldValue<DateTimeOffset>(13), []));
             }
@@ -80,7 +80,7 @@ public static partial class OutboxEndpoints
             {
                 list[^1].AttemptLog.Add(new OutboxAttemptView(reader.GetInt32(14), reader.GetFieldValue<DateTimeOffset>(15),
                     reader.GetFieldValue<DateTimeOffset>(16), reader.GetString(17), Nullable<int>(reader, 18), Nullable<int>(reader, 19),
-                    Text(reader, 20) is { } detail ? Number().Replace(detail, m => PhoneNumber.Mask(m.Value)) : null));
+                    OutboxRecords.Redact(Text(reader, 20))));
             }
         }
 
@@ -92,6 +92,4 @@ public static partial class OutboxEndpoints
     private static T? Nullable<T>(NpgsqlDataReader reader, int i) where T : struct => reader.IsDBNull(i) ? null : reader.GetFieldValue<T>(i);
 
     /// <summary>An E.164 number, as Twilio's error texts repeat the number they were given.</summary>
-    [GeneratedRegex(@"\+[1-9][0-9]{6,14}")]
-    private static partial Regex Number();
 }

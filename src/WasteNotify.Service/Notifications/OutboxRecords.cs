@@ -1,5 +1,7 @@
+using System.Text.RegularExpressions;
 using Npgsql;
 using NpgsqlTypes;
+using WasteNotify.Core.Notifications;
 
 namespace WasteNotify.Service.Notifications;
 
@@ -16,8 +18,14 @@ public sealed record DueMessage(long Id, string? To, string? Body, int Attempt, 
 }
 
 /// <summary>The SQL of the outbox: claiming, recording attempts and Twilio's word on numbers and deliveries.</summary>
-public static class OutboxRecords
+public static partial class OutboxRecords
 {
+    /// <summary>A text from Twilio with the phone numbers in it masked ("The 'To' number +33•••••••78 is not valid"): it is stored and shown.</summary>
+    public static string? Redact(string? text) => text is null ? null : Number().Replace(text, m => PhoneNumber.Mask(m.Value));
+
+    [GeneratedRegex(@"\+[1-9][0-9]{6,14}")]
+    private static partial Regex Number();
+
     /// <summary>Outbox statuses in the order a message moves through them; a later report never moves one back.</summary>
     private static readonly string[] Progress = ["pending", "sending", "accepted", "queued", "sent", "delivered", "undelivered", "failed"];
 
@@ -58,13 +66,14 @@ public static class OutboxRecords
     /// <summary>
     /// Messages left "sending" by an interruption: due again. Those whose request had left (it may have gone through)
     /// only after <paramref name="before"/>, when Twilio's callback would have settled them; those claimed but never
-    /// sent at once when <paramref name="orphans"/> (at start-up: the process that claimed them is gone).
+    /// sent at once when <paramref name="orphans"/> (at start-up: the process that claimed them is gone), and after
+    /// <paramref name="before"/> otherwise (a database error between claiming and sending left them).
     /// </summary>
     public static async Task<int> RecoverAsync(NpgsqlDataSource db, DateTimeOffset before, bool orphans, DateTimeOffset now, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             UPDATE outbox SET status = 'pending', next_attempt_at = $3, updated_at = $3, reason = 'interrupted while sending; sent again'
-            WHERE status = 'sending' AND (sending_since < $1 OR ($2 AND sending_since IS NULL))
+            WHERE status = 'sending' AND (sending_since < $1 OR (sending_since IS NULL AND ($2 OR updated_at < $1)))
             """);
         cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = before.ToUniversalTime() });
         cmd.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = orphans });
@@ -72,13 +81,19 @@ public static class OutboxRecords
         return await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Marks the moment the request leaves: from now on, nobody can say it was not sent.</summary>
-    public static async Task SendingAsync(NpgsqlDataSource db, long id, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Marks the moment the request leaves (from now on, nobody can say it was not sent), unless the concierge was
+    /// erased or the number opted out while the message waited for its sender's turn: then false, and it must not go.
+    /// </summary>
+    public static async Task<bool> SendingAsync(NpgsqlDataSource db, long id, DateTimeOffset now, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("UPDATE outbox SET sending_since = $2 WHERE id = $1");
+        await using var cmd = db.CreateCommand("""
+            UPDATE outbox o SET sending_since = $2
+            WHERE id = $1 AND status = 'sending' AND to_phone IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sms_opt_outs x WHERE x.phone = o.to_phone)
+            """);
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
         cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now.ToUniversalTime() });
-        await cmd.ExecuteNonQueryAsync(ct);
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
     public static async Task SkipAsync(NpgsqlDataSource db, DueMessage message, string status, string reason, DateTimeOffset now, CancellationToken ct)
@@ -101,13 +116,13 @@ public static class OutboxRecords
         // A status callback may have come before Twilio's answer was recorded: it is the later news, and wins.
         batch.BatchCommands.Add(Command("""
             UPDATE outbox SET status = CASE WHEN status = 'sending' THEN $2 ELSE status END, reason = $3, next_attempt_at = $4,
-                              provider_sid = COALESCE(provider_sid, $5), sender = COALESCE($6, sender), error_code = $7, updated_at = $8
+                              provider_sid = COALESCE(provider_sid, $5), sender = COALESCE($6, sender), error_code = CASE WHEN status = 'sending' THEN $7 ELSE COALESCE($7, error_code) END, updated_at = $8
             WHERE id = $1
             """, message.Id, next.Status, next.Reason, next.NextAttempt.ToUniversalTime(), result.Sid, from, result.ErrorCode, finished.ToUniversalTime()));
         batch.BatchCommands.Add(Command("""
             INSERT INTO outbox_attempts (outbox_id, attempt, started_at, finished_at, outcome, http_status, error_code, detail)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING
-            """, message.Id, message.Attempt, started.ToUniversalTime(), finished.ToUniversalTime(), result.Outcome.ToString(), result.HttpStatus, result.ErrorCode, result.Detail));
+            """, message.Id, message.Attempt, started.ToUniversalTime(), finished.ToUniversalTime(), result.Outcome.ToString(), result.HttpStatus, result.ErrorCode, Redact(result.Detail)));
         if (result.Outcome == SmsOutcome.Unsubscribed)
         {
             AddOptOut(batch, message.To!, finished, "twilio 21610");

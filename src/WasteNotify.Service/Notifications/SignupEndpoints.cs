@@ -116,7 +116,7 @@ public static class SignupEndpoints
             await ConciergeRecords.AddConsentAsync(connection, tx, conciergeId, now, ConsentSource, ct);
         }
 
-        await ConciergeRecords.UpsertSubscriptionAsync(connection, tx, conciergeId, buildingId, settings!, ct);
+        await ConciergeRecords.UpsertSubscriptionAsync(connection, tx, conciergeId, buildingId, settings!, replace: false, ct);
         await using var optedOut = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM sms_opt_outs WHERE phone = $1)", connection, tx)
         {
             Parameters = { new() { Value = phone } },

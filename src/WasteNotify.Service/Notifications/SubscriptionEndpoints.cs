@@ -48,7 +48,7 @@ public static class SubscriptionEndpoints
             return UnknownBuilding(buildingId);
         }
 
-        var created = await ConciergeRecords.UpsertSubscriptionAsync(connection, tx, id, buildingId, settings!, ct);
+        var created = await ConciergeRecords.UpsertSubscriptionAsync(connection, tx, id, buildingId, settings!, replace: true, ct);
         await tx.CommitAsync(ct);
         directory.Invalidate();
         var view = settings!.ToView(buildingId);

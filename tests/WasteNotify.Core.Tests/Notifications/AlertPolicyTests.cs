@@ -78,6 +78,17 @@ public sealed class AlertPolicyTests
     }
 
     [Fact]
+    public void Collected_held_back_by_quiet_hours_is_told_once_they_are_over_even_with_no_fix_since()
+    {
+        var quiet = new QuietHours(new TimeOnly(6, 0), new TimeOnly(9, 30));
+        var servedAt = Nine.AddHours(-2.5); // 06:30 local
+        Assert.Null(_policy.Decide(new StopAlertState(servedAt, Nine, true, true, null, null), Subscriber(quiet: quiet), default));
+        var decision = _policy.Decide(new StopAlertState(servedAt, Nine.AddMinutes(45), true, true, null, null), Subscriber(quiet: quiet), default);
+        Assert.Equal(AlertKinds.Collected, decision!.Kind);
+        Assert.Equal(servedAt, decision.At);
+    }
+
+    [Fact]
     public void Collected_is_not_judged_stale_and_needs_no_approaching_first()
     {
         var served = new StopAlertState(Nine, Nine.AddHours(2), false, true, null, null);

@@ -14,8 +14,8 @@ public sealed class NotificationAccessTests : IAsyncLifetime
 
     public static TheoryData<string, string, ApiRole> Endpoints() => new()
     {
-        { "GET", "/api/concierges", ApiRole.Pilot },
-        { "GET", "/api/concierges/1", ApiRole.Pilot },
+        { "GET", "/api/concierges", ApiRole.Operator },
+        { "GET", "/api/concierges/1", ApiRole.Operator },
         { "POST", "/api/concierges", ApiRole.Operator },
         { "PATCH", "/api/concierges/1", ApiRole.Operator },
         { "DELETE", "/api/concierges/1", ApiRole.Operator },
