@@ -161,10 +161,4 @@ public sealed partial class LivePush(
     }
 
     private static StopEtaView View(StopEta s) => new(s.Sequence, s.BuildingId, s.Eta, s.Early, s.Late);
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Warning, "Live push failed", EventName = "LivePushFailed")]
-        public static partial void PushFailed(ILogger logger, Exception exception);
-    }
 }

@@ -4,16 +4,6 @@ using WasteNotify.Core.Notifications;
 
 namespace WasteNotify.Service.Notifications;
 
-/// <summary>An alert decided and not yet stored, with its SMS text when the subscriber wants SMS.</summary>
-public sealed record PendingAlert(long RunId, string BuildingId, Subscription Subscription, AlertDecision Decision, string? SmsBody,
-    DateTimeOffset? ExpiresAt, DateTimeOffset? FixReceivedAt);
-
-/// <summary>A stored alert, as the API and the live pages show it (no personal data).</summary>
-public sealed record AlertView(long Id, long RunId, string BuildingId, string Kind, DateTimeOffset At, int? Minutes, DateTimeOffset? Eta, DateTimeOffset? Early);
-
-/// <summary>The ended runs' buildings a subscriber may still have to hear about (collected, or not today).</summary>
-public sealed record EndedStop(long RunId, string BuildingId, long SubscriptionId, bool Served, DateTimeOffset? ServedAt);
-
 /// <summary>The SQL of alerts: storing decisions with their outbox rows in one transaction, and what is already decided.</summary>
 public static class AlertStore
 {

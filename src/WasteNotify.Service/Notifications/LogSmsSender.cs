@@ -12,10 +12,4 @@ public sealed partial class LogSmsSender(ILogger<LogSmsSender> logger) : ISmsSen
         Log.NotSent(logger, request.OutboxId, PhoneNumber.Mask(request.To), request.Body.Length);
         return Task.FromResult(new SmsResult(SmsOutcome.Logged, Detail: "no SMS provider configured: logged, not sent"));
     }
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Information, "SMS {OutboxId} to {To} ({Length} characters) not sent: no SMS provider is configured", EventName = "SmsLogged")]
-        public static partial void NotSent(ILogger logger, long outboxId, string to, int length);
-    }
 }

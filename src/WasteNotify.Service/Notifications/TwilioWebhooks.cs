@@ -93,16 +93,4 @@ public static partial class TwilioWebhooks
         request.HttpContext.RequestServices.GetRequiredService<IOptions<TwilioOptions>>().Value.AuthToken is { Length: > 0 }
             ? Results.Problem(statusCode: 403, title: "Bad Twilio signature", detail: "X-Twilio-Signature does not match this request")
             : Results.Problem(statusCode: 404, title: "Twilio is not configured", detail: "this service sends no SMS through Twilio");
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Warning, "Refused a request to {Path}: bad or missing X-Twilio-Signature", EventName = "TwilioBadSignature")]
-        public static partial void BadSignature(ILogger logger, string path);
-
-        [LoggerMessage(2, LogLevel.Debug, "Twilio reports {Sid} {Status} (error {ErrorCode}; known: {Known})", EventName = "TwilioDelivery")]
-        public static partial void Delivery(ILogger logger, string sid, string status, int? errorCode, bool known);
-
-        [LoggerMessage(3, LogLevel.Information, "SMS from {From}: {Keyword}", EventName = "TwilioInbound")]
-        public static partial void Inbound(ILogger logger, string from, string keyword);
-    }
 }
