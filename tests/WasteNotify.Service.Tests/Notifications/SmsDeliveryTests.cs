@@ -218,6 +218,24 @@ public sealed class SmsDeliveryTests
     }
 
     [Fact]
+    public async Task A_message_whose_number_opts_out_while_it_waits_for_its_senders_turn_is_not_sent()
+    {
+        // One message every 3 s from the one sender: the second waits, claimed, while STOP arrives.
+        await using var rig = await SmsRig.StartAsync(new Dictionary<string, string?> { ["Notifications:Sms:PerSenderPerSecond"] = "0.33" });
+        var concierge = await rig.Data.ConciergeAsync(Phone);
+        var first = await rig.Data.MessageAsync(concierge, Body);
+        var second = await rig.Data.MessageAsync(concierge, Body + " (2)");
+        rig.Wake();
+        await rig.Twilio.WaitForMessagesAsync(1, SmsRig.Timeout);
+        await rig.Host.Database!.ScalarAsync<int>($"INSERT INTO sms_opt_outs (phone, opted_out_at, source) VALUES ('{Phone}', now(), 'test') RETURNING 1");
+
+        var row = await rig.Data.WaitForStatusAsync(second, "suppressed");
+        Assert.Equal("erased or opted out while waiting to be sent", row.Reason);
+        Assert.Equal("queued", (await rig.Data.OutboxAsync(first)).Status);
+        Assert.Single(rig.Twilio.Messages);
+    }
+
+    [Fact]
     public async Task A_message_a_crash_left_claimed_but_unsent_is_sent_at_once_on_restart_without_waiting_the_grace()
     {
         await using var rig = await SmsRig.StartAsync(new Dictionary<string, string?> { ["Notifications:Sms:SendingGrace"] = "01:00:00" });
