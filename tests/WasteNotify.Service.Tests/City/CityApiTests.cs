@@ -49,6 +49,20 @@ public sealed class CityApiTests : IAsyncLifetime
         { "GET", "/api/ingest/rejections", ApiRole.Operator },
         { "GET", "/metrics", ApiRole.Pilot },
         { "GET", "/openapi/v1.json", ApiRole.Pilot },
+        { "POST", "/api/runs/1/cancel", ApiRole.Operator },
+        { "GET", "/api/concierges", ApiRole.Operator },
+        { "GET", "/api/concierges/1", ApiRole.Operator },
+        { "POST", "/api/concierges", ApiRole.Operator },
+        { "PATCH", "/api/concierges/1", ApiRole.Operator },
+        { "DELETE", "/api/concierges/1", ApiRole.Operator },
+        { "PUT", "/api/concierges/1/subscriptions/b1", ApiRole.Operator },
+        { "DELETE", "/api/concierges/1/subscriptions/b1", ApiRole.Operator },
+        { "POST", "/api/buildings/b1/links", ApiRole.Operator },
+        { "GET", "/api/templates", ApiRole.Pilot },
+        { "PUT", "/api/templates/approaching/fr", ApiRole.Operator },
+        { "DELETE", "/api/templates/approaching/fr", ApiRole.Operator },
+        { "GET", "/api/outbox", ApiRole.Pilot },
+        { "GET", "/api/alerts", ApiRole.Pilot },
     };
 
     [Theory]
