@@ -81,6 +81,24 @@ public sealed class SignupTests() : NotificationApiTest(ApiRole.Operator)
     }
 
     [Fact]
+    public async Task A_sign_up_link_never_changes_a_subscription_its_concierge_already_has()
+    {
+        var known = await CreateConciergeAsync(Client, Concierge(["b1"]));
+        var (token, _) = Links.Create(SignedLinks.Signup, "b1", TimeSpan.FromDays(1));
+        var before = await Db.RowsAsync("SELECT lead_minutes, alerts, channels FROM subscriptions");
+
+        // Anyone holding the lobby's link, trying to turn the concierge's SMS off.
+        using var response = await Host.Http.PostAsJsonAsync($"/api/signup/{token}",
+            new { name = "Someone Else", phone = Phone, language = "fr", consent = true, leadMinutes = 90, channels = new[] { "web" } });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(known.GetProperty("id").GetInt64(), (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("conciergeId").GetInt64());
+        var after = await Db.RowsAsync("SELECT lead_minutes, alerts, channels FROM subscriptions");
+        Assert.Equal(before.Select(r => string.Join("|", r.Select(v => v is Array a ? string.Join(",", a.Cast<object>()) : v))),
+            after.Select(r => string.Join("|", r.Select(v => v is Array a ? string.Join(",", a.Cast<object>()) : v))));
+    }
+
+    [Fact]
     public async Task An_expired_link_is_refused_and_registers_nobody()
     {
         var options = Host.App.Services.GetRequiredService<IOptions<NotificationOptions>>();

@@ -33,8 +33,8 @@ internal sealed class SmsData(NpgsqlDataSource db)
         InsertAsync(conciergeId, body, expiresAt: null, sendingSince: DateTimeOffset.UtcNow - ago);
 
     /// <summary>An SMS a crashed dispatcher had claimed but not sent yet (no request had left).</summary>
-    public Task<long> LeftClaimedAsync(long conciergeId, string body) =>
-        InsertAsync(conciergeId, body, expiresAt: null, sendingSince: null, claimedOnly: true);
+    public Task<long> LeftClaimedAsync(long conciergeId, string body, TimeSpan? ago = null) =>
+        InsertAsync(conciergeId, body, expiresAt: null, sendingSince: null, claimedOnly: true, claimedAt: ago is { } a ? DateTimeOffset.UtcNow - a : null);
 
     /// <summary>A pending SMS of a concierge erased since: the alert has no concierge, the message no number and no text.</summary>
     public async Task<long> ErasedMessageAsync()
@@ -126,7 +126,8 @@ internal sealed class SmsData(NpgsqlDataSource db)
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
-    private async Task<long> InsertAsync(long conciergeId, string body, DateTimeOffset? expiresAt, DateTimeOffset? sendingSince, bool claimedOnly = false)
+    private async Task<long> InsertAsync(long conciergeId, string body, DateTimeOffset? expiresAt, DateTimeOffset? sendingSince, bool claimedOnly = false,
+        DateTimeOffset? claimedAt = null)
     {
         await EnsureCityAsync();
         await using var cmd = db.CreateCommand("""
@@ -136,7 +137,7 @@ internal sealed class SmsData(NpgsqlDataSource db)
                 INSERT INTO alerts (run_id, building_id, concierge_id, kind, at, channels) SELECT id, 'b-sms', $2, 'approaching', now(), '{sms}' FROM run RETURNING id)
             INSERT INTO outbox (alert_id, to_phone, body, status, attempts, next_attempt_at, expires_at, updated_at, sending_since)
             SELECT id, (SELECT phone FROM concierges WHERE id = $2), $3, CASE WHEN $5::timestamptz IS NULL AND NOT $6 THEN 'pending' ELSE 'sending' END,
-                   CASE WHEN $5::timestamptz IS NULL AND NOT $6 THEN 0 ELSE 1 END, now(), $4, COALESCE($5, now()), $5
+                   CASE WHEN $5::timestamptz IS NULL AND NOT $6 THEN 0 ELSE 1 END, now(), $4, COALESCE($5, $7, now()), $5
             FROM alert RETURNING id
             """);
         cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _runs++ });
@@ -145,6 +146,7 @@ internal sealed class SmsData(NpgsqlDataSource db)
         cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = expiresAt?.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = sendingSince?.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = claimedOnly });
+        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = claimedAt?.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 

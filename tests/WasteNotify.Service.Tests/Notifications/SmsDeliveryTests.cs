@@ -236,6 +236,18 @@ public sealed class SmsDeliveryTests
     }
 
     [Fact]
+    public async Task A_message_claimed_and_left_unsent_by_a_database_error_is_sent_once_the_grace_has_passed_without_a_restart()
+    {
+        await using var rig = await SmsRig.StartAsync(new Dictionary<string, string?> { ["Notifications:Sms:SendingGrace"] = "00:00:01" });
+        var concierge = await rig.Data.ConciergeAsync(Phone);
+        var id = await rig.Data.LeftClaimedAsync(concierge, Body, ago: TimeSpan.FromMinutes(5));
+
+        var message = Assert.Single(await rig.Twilio.WaitForMessagesAsync(1, SmsRig.Timeout));
+        var row = await rig.Data.WaitForStatusAsync(id, "queued");
+        Assert.Equal((2, message.Sid), (row.Attempts, row.ProviderSid));
+    }
+
+    [Fact]
     public async Task A_message_a_crash_left_claimed_but_unsent_is_sent_at_once_on_restart_without_waiting_the_grace()
     {
         await using var rig = await SmsRig.StartAsync(new Dictionary<string, string?> { ["Notifications:Sms:SendingGrace"] = "01:00:00" });
