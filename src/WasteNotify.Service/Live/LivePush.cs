@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using WasteNotify.Service.Notifications;
 using WasteNotify.Service.Tracking;
@@ -25,13 +24,13 @@ public sealed partial class LivePush(
     private readonly ConcurrentQueue<(AlertView Alert, bool Web)> _alerts = new();
     private readonly ConcurrentDictionary<string, int> _watched = new(StringComparer.Ordinal);
     private readonly HashSet<(long Run, string Building, string Kind)> _toldBuildings = [];
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Wakeup _wake = new(time);
 
     /// <summary>An alert just stored: to the operators, and to its building's pages if the subscriber wants web alerts.</summary>
     public void Alert(AlertView alert, bool web)
     {
         _alerts.Enqueue((alert, web));
-        _wake.Writer.TryWrite(true);
+        _wake.Set();
     }
 
     public void Watch(string buildingId) => _watched.AddOrUpdate(buildingId, 1, (_, n) => n + 1);
@@ -66,7 +65,7 @@ public sealed partial class LivePush(
 
         if (update.Events.Count > 0)
         {
-            _wake.Writer.TryWrite(true);
+            _wake.Set();
         }
     }
 
@@ -77,18 +76,7 @@ public sealed partial class LivePush(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                using (var every = new CancellationTokenSource(PushEvery, time))
-                using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, every.Token))
-                {
-                    try
-                    {
-                        await _wake.Reader.WaitToReadAsync(timeout.Token);
-                        _wake.Reader.TryRead(out _);
-                    }
-                    catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-                    {
-                    }
-                }
+                await _wake.WaitAsync(PushEvery, stoppingToken);
 
                 try
                 {

@@ -37,7 +37,7 @@ public sealed partial class NotifierService(
     private readonly NotificationOptions _options = options.Value;
     private readonly Channel<RunUpdate> _updates = Channel.CreateBounded<RunUpdate>(
         new BoundedChannelOptions(options.Value.QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Wakeup _wake = new(time);
     private readonly Dictionary<long, Dictionary<(string Building, long Concierge), SentAlerts>> _sent = [];
     private readonly List<RunUpdate> _batch = [];
     private DateTimeOffset? _fleetNow;
@@ -54,7 +54,7 @@ public sealed partial class NotifierService(
     public void SweepSoon()
     {
         _nextSweep = DateTimeOffset.MinValue;
-        _wake.Writer.TryWrite(true);
+        _wake.Set();
     }
 
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -75,6 +75,8 @@ public sealed partial class NotifierService(
         {
             Interlocked.Increment(ref _dropped);
         }
+
+        _wake.Set();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -121,28 +123,9 @@ public sealed partial class NotifierService(
         }
     }
 
-    private async Task WaitAsync(CancellationToken ct)
-    {
-        var wait = _nextSweep - time.GetUtcNow();
-        if (wait > TimeSpan.Zero && !_updates.Reader.TryPeek(out _))
-        {
-            using var timeout = new CancellationTokenSource(wait, time);
-            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
-            try
-            {
-                await Task.WhenAny(_updates.Reader.WaitToReadAsync(waiting.Token).AsTask(), _wake.Reader.WaitToReadAsync(waiting.Token).AsTask());
-            }
-            finally
-            {
-                // The wait that lost stays registered with its channel until cancelled: cancel it, or they pile up.
-                await waiting.CancelAsync();
-            }
-
-            ct.ThrowIfCancellationRequested();
-        }
-
-        _wake.Reader.TryRead(out _);
-    }
+    /// <summary>Until an update, a sweep asked for, or the next periodic sweep.</summary>
+    private async Task WaitAsync(CancellationToken ct) =>
+        await _wake.WaitAsync(_updates.Reader.TryPeek(out _) ? TimeSpan.Zero : _nextSweep - time.GetUtcNow(), ct);
 
     private async Task DecideAsync(CancellationToken ct)
     {

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using WasteNotify.Service.Data;
@@ -26,14 +25,14 @@ public sealed partial class OutboxDispatcher(
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     private readonly SmsOptions _options = sms.Value;
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Wakeup _wake = new(time);
     private readonly Lock _paceGate = new();
     private readonly Dictionary<string, DateTimeOffset> _nextSlot = new(StringComparer.Ordinal);
     private DateTimeOffset _nextRecovery;
     private bool _recoveredOrphans;
 
     /// <summary>New messages are in the outbox (called after they are committed).</summary>
-    public void Wake() => _wake.Writer.TryWrite(true);
+    public void Wake() => _wake.Set();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -50,7 +49,7 @@ public sealed partial class OutboxDispatcher(
                     failures = 0;
                     if (due.Count == 0)
                     {
-                        await WaitAsync(stoppingToken);
+                        await _wake.WaitAsync(_options.PollEvery, stoppingToken);
                         continue;
                     }
 
@@ -66,20 +65,6 @@ public sealed partial class OutboxDispatcher(
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    private async Task WaitAsync(CancellationToken ct)
-    {
-        using var poll = new CancellationTokenSource(_options.PollEvery, time);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, poll.Token);
-        try
-        {
-            await _wake.Reader.WaitToReadAsync(timeout.Token);
-            _wake.Reader.TryRead(out _);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
         }
     }
