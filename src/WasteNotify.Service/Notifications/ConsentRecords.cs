@@ -19,14 +19,10 @@ public static class ConsentRecords
                 break;
             case SmsKeywordKind.Start:
                 batch.BatchCommands.Add(OutboxRecords.Command("DELETE FROM sms_opt_outs WHERE phone = $1", phone));
-                batch.BatchCommands.Add(OutboxRecords.Command("""
-                    INSERT INTO consent_events (concierge_id, phone, kind, at, source) SELECT (SELECT id FROM concierges WHERE phone = $1), $1, 'start', $2, 'START reply'
-                    """, phone, at.ToUniversalTime()));
+                AddEvent(batch, phone, "start", at, "START reply");
                 break;
             case SmsKeywordKind.Help:
-                batch.BatchCommands.Add(OutboxRecords.Command("""
-                    INSERT INTO consent_events (concierge_id, phone, kind, at, source) SELECT (SELECT id FROM concierges WHERE phone = $1), $1, 'help', $2, 'HELP reply'
-                    """, phone, at.ToUniversalTime()));
+                AddEvent(batch, phone, "help", at, "HELP reply");
                 break;
         }
 
@@ -40,4 +36,10 @@ public static class ConsentRecords
         await tx.CommitAsync(ct);
         return language ?? Languages.French;
     }
+
+    /// <summary>A number's consent event (stop, start, help), linked to its concierge when it has one.</summary>
+    internal static void AddEvent(NpgsqlBatch batch, string phone, string kind, DateTimeOffset at, string source) =>
+        batch.BatchCommands.Add(OutboxRecords.Command("""
+            INSERT INTO consent_events (concierge_id, phone, kind, at, source) SELECT (SELECT id FROM concierges WHERE phone = $1), $1, $2, $3, $4
+            """, phone, kind, at.ToUniversalTime(), source));
 }

@@ -150,9 +150,7 @@ public static partial class OutboxRecords
     {
         batch.BatchCommands.Add(Command("INSERT INTO sms_opt_outs (phone, opted_out_at, source) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
             phone, at.ToUniversalTime(), source));
-        batch.BatchCommands.Add(Command("""
-            INSERT INTO consent_events (concierge_id, phone, kind, at, source) SELECT (SELECT id FROM concierges WHERE phone = $1), $1, 'stop', $2, $3
-            """, phone, at.ToUniversalTime(), source));
+        ConsentRecords.AddEvent(batch, phone, "stop", at, source);
     }
 
     internal static NpgsqlBatchCommand Command(string sql, params object?[] values)
