@@ -1,29 +1,34 @@
 using System.Text;
-using WasteNotify.Mqtt;
 
-namespace WasteNotify.Mqtt.Tests;
+namespace WasteNotify.Messaging.Tests;
 
-/// <summary>Reads a client's messages in the background so a test can await "all of these arrived".</summary>
+/// <summary>Reads a connection's messages in the background so a test can await "all of these arrived".</summary>
 internal sealed class Collect : IAsyncDisposable
 {
-    private readonly List<string> _payloads = [];
+    private readonly List<ReceivedMessage> _messages = [];
     private readonly Lock _gate = new();
     private readonly Task _pump;
     private readonly CancellationTokenSource _stop = new();
     private (Func<IReadOnlyList<string>, bool> Condition, TaskCompletionSource Done)? _waiter;
 
-    public Collect(MqttClient client)
+    /// <param name="acknowledge">With manual acknowledgement, whether to acknowledge each message as it is read.</param>
+    public Collect(MqttConnection connection, bool acknowledge = true)
     {
         _pump = Task.Run(async () =>
         {
             try
             {
-                await foreach (var message in client.Messages.ReadAllAsync(_stop.Token))
+                await foreach (var message in connection.Messages.ReadAllAsync(_stop.Token))
                 {
+                    if (acknowledge && message.Receipt is { } receipt)
+                    {
+                        await receipt.AcknowledgeAsync(_stop.Token);
+                    }
+
                     lock (_gate)
                     {
-                        _payloads.Add(Encoding.UTF8.GetString(message.Payload));
-                        if (_waiter is { } w && w.Condition(_payloads))
+                        _messages.Add(message);
+                        if (_waiter is { } w && w.Condition(Payloads()))
                         {
                             w.Done.TrySetResult();
                         }
@@ -36,11 +41,19 @@ internal sealed class Collect : IAsyncDisposable
         });
     }
 
+    public IReadOnlyList<ReceivedMessage> Messages()
+    {
+        lock (_gate)
+        {
+            return [.. _messages];
+        }
+    }
+
     public IReadOnlyList<string> Snapshot()
     {
         lock (_gate)
         {
-            return [.. _payloads];
+            return Payloads();
         }
     }
 
@@ -49,9 +62,9 @@ internal sealed class Collect : IAsyncDisposable
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
-            if (condition(_payloads))
+            if (condition(Payloads()))
             {
-                return [.. _payloads];
+                return Payloads();
             }
 
             _waiter = (condition, done);
@@ -78,4 +91,6 @@ internal sealed class Collect : IAsyncDisposable
         await _pump;
         _stop.Dispose();
     }
+
+    private List<string> Payloads() => [.. _messages.Select(m => Encoding.UTF8.GetString(m.Payload))];
 }
