@@ -6,7 +6,10 @@ public enum RejectReason
     PayloadTooLarge,
     UnknownTopic,
     UnknownDevice,
+    UnknownTruck,
+    InvalidEncoding,
     MalformedJson,
+    DuplicateField,
     MissingField,
     InvalidField,
     InvalidCoordinates,
@@ -14,6 +17,12 @@ public enum RejectReason
     InvalidHeading,
     TimestampInFuture,
     TimestampTooOld,
+
+    /// <summary>PostgreSQL refused the row itself (a data exception), so it can never be stored.</summary>
+    DatabaseRefused,
+
+    /// <summary>Handling the message threw: a bug of ours, counted so that it never stops ingest.</summary>
+    InternalError,
 }
 
 public static class RejectReasons
@@ -26,7 +35,10 @@ public static class RejectReasons
         RejectReason.PayloadTooLarge => "payload_too_large",
         RejectReason.UnknownTopic => "unknown_topic",
         RejectReason.UnknownDevice => "unknown_device",
+        RejectReason.UnknownTruck => "unknown_truck",
+        RejectReason.InvalidEncoding => "invalid_encoding",
         RejectReason.MalformedJson => "malformed_json",
+        RejectReason.DuplicateField => "duplicate_field",
         RejectReason.MissingField => "missing_field",
         RejectReason.InvalidField => "invalid_field",
         RejectReason.InvalidCoordinates => "invalid_coordinates",
@@ -34,6 +46,11 @@ public static class RejectReasons
         RejectReason.InvalidHeading => "invalid_heading",
         RejectReason.TimestampInFuture => "timestamp_in_future",
         RejectReason.TimestampTooOld => "timestamp_too_old",
+        RejectReason.DatabaseRefused => "database_refused",
+        RejectReason.InternalError => "internal_error",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
+
+    /// <summary>The reason of a label, for the API's <c>?reason=</c> filter.</summary>
+    public static RejectReason? FromLabel(string label) => All.Cast<RejectReason?>().FirstOrDefault(r => r!.Value.Label() == label);
 }

@@ -16,6 +16,9 @@ public sealed class TelemetryLimits : IValidatableObject
     /// <summary>OwnTracks <c>user/device</c> to truck id, e.g. <c>"driver7/phone": "truck-7"</c>.</summary>
     public Dictionary<string, string> OwnTracksDevices { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Stores fixes of trucks the registry does not hold instead of refusing them as <c>unknown_truck</c>.</summary>
+    public bool AcceptUnregisteredTrucks { get; set; }
+
     [Range(64, 1_048_576)]
     public int MaxPayloadBytes { get; set; } = 4096;
 

@@ -1,18 +1,20 @@
 using System.Collections.Concurrent;
-using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace WasteNotify.Core.Telemetry;
 
 /// <summary>
-/// Turns one MQTT message into a validated fix or a reason for refusing it. Thread-safe; allocation-light on
-/// the accepted path (one truck-id string per topic, cached). OwnTracks devices map to trucks through the
-/// configuration, then through <paramref name="deviceLookup"/> (the truck registry) when given.
+/// Turns one MQTT message into a validated fix or a reason for refusing it. Total: whatever the bytes, it returns
+/// a result and never throws. Thread-safe; allocation-light on the accepted path (one truck-id string per topic,
+/// cached). OwnTracks devices map to trucks through the configuration, then the truck registry; with a registry,
+/// a fix of a truck it does not hold is refused unless <see cref="TelemetryLimits.AcceptUnregisteredTrucks"/>.
 /// </summary>
-public sealed class TelemetryParser(TelemetryLimits limits, TimeProvider timeProvider, Func<string, string?>? deviceLookup = null)
+public sealed class TelemetryParser(TelemetryLimits limits, TimeProvider timeProvider, KnownTrucks? trucks = null)
 {
     private const int MaxTruckIdLength = 64;
     private const int MaxCachedTopics = 100_000;
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 16 };
 
     private readonly string _nativePrefix = limits.TopicPrefix + "/trucks/";
     private readonly string _ownTracksPrefix = limits.OwnTracksPrefix + "/";
@@ -30,7 +32,7 @@ public sealed class TelemetryParser(TelemetryLimits limits, TimeProvider timePro
             var truckId = NativeTruckId(topic);
             return truckId is null
                 ? TelemetryParseResult.Reject(RejectReason.UnknownTopic, $"expected {_nativePrefix}{{truckId}}/telemetry with a truck id of 1-{MaxTruckIdLength} letters, digits, '.', '_' or '-'")
-                : ParseNative(truckId, payload);
+                : Unregistered(truckId) ?? ParsePayload(truckId, payload, TelemetrySource.Native);
         }
 
         if (topic.StartsWith(_ownTracksPrefix, StringComparison.Ordinal))
@@ -44,13 +46,53 @@ public sealed class TelemetryParser(TelemetryLimits limits, TimeProvider timePro
             }
 
             var name = device.ToString();
-            return (limits.OwnTracksDevices.TryGetValue(name, out var truck) ? truck : deviceLookup?.Invoke(name)) is { } mapped
-                ? ParseOwnTracks(mapped, payload)
-                : TelemetryParseResult.Reject(RejectReason.UnknownDevice, $"OwnTracks device '{device}' is not mapped to a truck (a truck's ownTracksDevice, or Ingest:OwnTracksDevices)");
+            return OwnTracksTruck(name, device[..slash].ToString()) is { } mapped
+                ? Unregistered(mapped) ?? ParsePayload(mapped, payload, TelemetrySource.OwnTracks)
+                : TelemetryParseResult.Reject(RejectReason.UnknownDevice, $"OwnTracks device '{Printable(name)}' is not mapped to a truck (a truck's ownTracksDevice, Ingest:OwnTracksDevices, or a user named after a registered truck)");
         }
 
         return TelemetryParseResult.Reject(RejectReason.UnknownTopic, $"not a telemetry topic: expected {_nativePrefix}{{truckId}}/telemetry or {_ownTracksPrefix}{{user}}/{{device}}");
     }
+
+    /// <summary>What a topic names: the truck id of a native topic, or the <c>user/device</c> of an OwnTracks one.</summary>
+    public (string? TruckId, string? Device) Subject(string topic) =>
+        topic.StartsWith(_nativePrefix, StringComparison.Ordinal) ? (NativeTruckId(topic), null)
+        : topic.StartsWith(_ownTracksPrefix, StringComparison.Ordinal) ? (null, topic[_ownTracksPrefix.Length..])
+        : (null, null);
+
+    /// <summary>1 to 64 ASCII letters, digits, '.', '_' or '-'.</summary>
+    public static bool IsValidTruckId(ReadOnlySpan<char> id)
+    {
+        if (id.Length is 0 or > MaxTruckIdLength)
+        {
+            return false;
+        }
+
+        foreach (var c in id)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Configuration first, then a truck registered with this device, then a user named after a registered truck:
+    /// with broker credentials per truck, OwnTracks publishes on <c>owntracks/{its username}/{device}</c>.
+    /// </summary>
+    private string? OwnTracksTruck(string device, string user) =>
+        limits.OwnTracksDevices.TryGetValue(device, out var configured) ? configured
+        : trucks?.TruckOfDevice(device) is { } registered ? registered
+        : trucks is not null && trucks.Contains(user) ? user
+        : null;
+
+    private TelemetryParseResult? Unregistered(string truckId) =>
+        trucks is null || limits.AcceptUnregisteredTrucks || trucks.Contains(truckId)
+            ? null
+            : TelemetryParseResult.Reject(RejectReason.UnknownTruck, $"truck '{truckId}' is not registered (PUT /api/trucks/{truckId}); Ingest:AcceptUnregisteredTrucks is off");
 
     private string? NativeTruckId(string topic)
     {
@@ -80,70 +122,48 @@ public sealed class TelemetryParser(TelemetryLimits limits, TimeProvider timePro
         return truckId;
     }
 
-    /// <summary>1 to 64 ASCII letters, digits, '.', '_' or '-'.</summary>
-    public static bool IsValidTruckId(ReadOnlySpan<char> id)
+    private TelemetryParseResult ParsePayload(string truckId, ReadOnlySpan<byte> payload, TelemetrySource source)
     {
-        if (id.Length is 0 or > MaxTruckIdLength)
+        // Trackers that write a byte-order mark mean UTF-8 by it; the JSON reader would refuse it.
+        payload = payload.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? payload[3..] : payload;
+        if (!Utf8.IsValid(payload))
         {
-            return false;
+            return TelemetryParseResult.Reject(RejectReason.InvalidEncoding, $"payload is not valid UTF-8 (first bad byte at offset {FirstInvalidByte(payload)})");
         }
 
-        foreach (var c in id)
+        var fields = new TelemetryFields(source);
+        if (ReadObject(payload, ref fields) is { } refused)
         {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            return refused;
+        }
+
+        if (source == TelemetrySource.OwnTracks)
+        {
+            if (fields.Type is null)
             {
-                return false;
+                return TelemetryParseResult.Reject(RejectReason.MissingField, "missing field '_type'");
+            }
+
+            if (fields.Type != "location")
+            {
+                return TelemetryParseResult.Ignore($"OwnTracks message of type '{Printable(fields.Type)}'");
             }
         }
 
-        return true;
-    }
-
-    private TelemetryParseResult ParseNative(string truckId, ReadOnlySpan<byte> payload)
-    {
-        var fields = new Fields();
-        if (ReadObject(payload, ref fields, native: true) is { } error)
-        {
-            return error;
-        }
-
-        if (fields.Missing(native: true) is { } missing)
+        if (fields.Missing() is { } missing)
         {
             return TelemetryParseResult.Reject(RejectReason.MissingField, $"missing field '{missing}'");
         }
 
-        return Validate(truckId, fields, TelemetrySource.Native);
+        if (source == TelemetrySource.OwnTracks)
+        {
+            fields.Speed /= 3.6; // OwnTracks sends vel in km/h
+        }
+
+        return Validate(truckId, fields, source);
     }
 
-    private TelemetryParseResult ParseOwnTracks(string truckId, ReadOnlySpan<byte> payload)
-    {
-        var fields = new Fields();
-        if (ReadObject(payload, ref fields, native: false) is { } error)
-        {
-            return error;
-        }
-
-        if (fields.Type is null)
-        {
-            return TelemetryParseResult.Reject(RejectReason.MissingField, "missing field '_type'");
-        }
-
-        if (fields.Type != "location")
-        {
-            return TelemetryParseResult.Ignore($"OwnTracks message of type '{fields.Type}'");
-        }
-
-        if (fields.Missing(native: false) is { } missing)
-        {
-            return TelemetryParseResult.Reject(RejectReason.MissingField, $"missing field '{missing}'");
-        }
-
-        // OwnTracks sends vel in km/h.
-        fields.Speed /= 3.6;
-        return Validate(truckId, fields, TelemetrySource.OwnTracks);
-    }
-
-    private TelemetryParseResult Validate(string truckId, Fields f, TelemetrySource source)
+    private TelemetryParseResult Validate(string truckId, TelemetryFields f, TelemetrySource source)
     {
         if (f.Lat is not (>= -90 and <= 90) || f.Lon is not (>= -180 and <= 180))
         {
@@ -165,9 +185,9 @@ public sealed class TelemetryParser(TelemetryLimits limits, TimeProvider timePro
             return TelemetryParseResult.Reject(RejectReason.InvalidHeading, $"heading {heading} outside 0..360 degrees");
         }
 
-        if (f.Accuracy is { } accuracy && accuracy < 0)
+        if (f.Accuracy is { } accuracy && (accuracy < 0 || accuracy > float.MaxValue))
         {
-            return TelemetryParseResult.Reject(RejectReason.InvalidField, $"accuracy {accuracy} is negative");
+            return TelemetryParseResult.Reject(RejectReason.InvalidField, $"accuracy {accuracy} is negative or out of range");
         }
 
         var now = timeProvider.GetUtcNow();
@@ -186,25 +206,34 @@ public sealed class TelemetryParser(TelemetryLimits limits, TimeProvider timePro
             (float?)f.Speed, (float?)f.Heading, (float?)f.Accuracy, f.Seq, source, now));
     }
 
-    private static TelemetryParseResult? ReadObject(ReadOnlySpan<byte> payload, ref Fields fields, bool native)
+    /// <summary>
+    /// Reads the object to its end, every nested value included, before blaming a field: a broken document is
+    /// malformed JSON and a bad escape is a bad encoding, whatever the fields hold.
+    /// </summary>
+    private static TelemetryParseResult? ReadObject(ReadOnlySpan<byte> payload, ref TelemetryFields fields)
     {
         try
         {
-            var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = 16 });
+            var reader = new Utf8JsonReader(payload, ReaderOptions);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return TelemetryParseResult.Reject(RejectReason.MalformedJson, "payload is not a JSON object");
             }
 
-            // Read to the end before blaming a field: a broken document is malformed JSON, whatever it holds.
-            string? problem = null;
+            FieldProblem? problem = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = reader.ValueSpan;
-                reader.Read();
-                var fieldProblem = native ? fields.ReadNative(name, ref reader) : fields.ReadOwnTracks(name, ref reader);
+                if (!TelemetryFields.EscapesAreValid(ref reader))
+                {
+                    return TelemetryParseResult.Reject(RejectReason.InvalidEncoding, "a field name holds an escape that is not valid UTF-16 (a lone surrogate)");
+                }
+
+                var fieldProblem = fields.Read(ref reader);
                 problem ??= fieldProblem;
-                reader.Skip();
+                if (TelemetryFields.SkipValidating(ref reader) is { } badEscape)
+                {
+                    return TelemetryParseResult.Reject(RejectReason.InvalidEncoding, badEscape);
+                }
             }
 
             if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
@@ -212,7 +241,7 @@ public sealed class TelemetryParser(TelemetryLimits limits, TimeProvider timePro
                 return TelemetryParseResult.Reject(RejectReason.MalformedJson, "unexpected content after the JSON object");
             }
 
-            return problem is null ? null : TelemetryParseResult.Reject(RejectReason.InvalidField, problem);
+            return problem is { } p ? TelemetryParseResult.Reject(p.Reason, p.Detail) : null;
         }
         catch (JsonException ex)
         {
@@ -220,147 +249,34 @@ public sealed class TelemetryParser(TelemetryLimits limits, TimeProvider timePro
         }
     }
 
-    /// <summary>The fields both formats carry, read leniently and checked afterwards.</summary>
-    private struct Fields
+    private static int FirstInvalidByte(ReadOnlySpan<byte> payload)
     {
-        public DateTimeOffset? Timestamp;
-        public double? Lat;
-        public double? Lon;
-        public double? Speed;
-        public double? Heading;
-        public double? Accuracy;
-        public long? Seq;
-        public string? Type;
-
-        public readonly string? Missing(bool native) =>
-            Timestamp is null ? (native ? "ts" : "tst")
-            : Lat is null ? "lat"
-            : Lon is null ? "lon"
-            : native && Speed is null ? "speed"
-            : native && Heading is null ? "heading"
-            : null;
-
-        public string? ReadNative(ReadOnlySpan<byte> name, ref Utf8JsonReader reader)
+        Span<char> scratch = stackalloc char[256];
+        var offset = 0;
+        while (offset < payload.Length)
         {
-            if (name.SequenceEqual("ts"u8))
+            var status = Utf8.ToUtf16(payload[offset..], scratch, out var read, out _, replaceInvalidSequences: false, isFinalBlock: true);
+            if (status == System.Buffers.OperationStatus.InvalidData)
             {
-                return ReadIsoTimestamp(ref reader, out Timestamp);
+                return offset + read;
             }
 
-            if (name.SequenceEqual("seq"u8))
-            {
-                if (reader.TokenType == JsonTokenType.Null)
-                {
-                    return null;
-                }
-
-                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var seq) || seq < 0)
-                {
-                    return "field 'seq' must be a non-negative integer";
-                }
-
-                Seq = seq;
-                return null;
-            }
-
-            return ReadCommon(name, "speed"u8, "heading"u8, ref reader);
+            offset += read;
         }
 
-        public string? ReadOwnTracks(ReadOnlySpan<byte> name, ref Utf8JsonReader reader)
+        return offset;
+    }
+
+    /// <summary>Text from a client, shortened and stripped of control characters before it goes into a detail or a log.</summary>
+    internal static string Printable(string text)
+    {
+        var shown = text.Length > 40 ? text[..40] + "..." : text;
+        return string.Create(shown.Length, shown, (span, s) =>
         {
-            if (name.SequenceEqual("_type"u8))
+            for (var i = 0; i < s.Length; i++)
             {
-                if (reader.TokenType != JsonTokenType.String)
-                {
-                    return "field '_type' must be a string";
-                }
-
-                Type = reader.GetString();
-                return null;
+                span[i] = char.IsControl(s[i]) || char.IsSurrogate(s[i]) ? '?' : s[i];
             }
-
-            if (name.SequenceEqual("tst"u8))
-            {
-                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var seconds) || !double.IsFinite(seconds)
-                    || seconds < 0 || seconds > 253_402_300_799)
-                {
-                    return "field 'tst' must be Unix seconds";
-                }
-
-                Timestamp = DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000));
-                return null;
-            }
-
-            return ReadCommon(name, "vel"u8, "cog"u8, ref reader);
-        }
-
-        private string? ReadCommon(ReadOnlySpan<byte> name, ReadOnlySpan<byte> speedName, ReadOnlySpan<byte> headingName, ref Utf8JsonReader reader)
-        {
-            if (name.SequenceEqual("lat"u8))
-            {
-                return ReadNumber(ref reader, "lat", out Lat);
-            }
-
-            if (name.SequenceEqual("lon"u8))
-            {
-                return ReadNumber(ref reader, "lon", out Lon);
-            }
-
-            if (name.SequenceEqual(speedName))
-            {
-                return ReadNumber(ref reader, Encoding.UTF8.GetString(speedName), out Speed, nullable: true);
-            }
-
-            if (name.SequenceEqual(headingName))
-            {
-                return ReadNumber(ref reader, Encoding.UTF8.GetString(headingName), out Heading, nullable: true);
-            }
-
-            if (name.SequenceEqual("acc"u8))
-            {
-                return ReadNumber(ref reader, "acc", out Accuracy, nullable: true);
-            }
-
-            return null; // unknown fields are ignored, so trackers can send more than we read
-        }
-
-        private static string? ReadNumber(ref Utf8JsonReader reader, string name, out double? value, bool nullable = false)
-        {
-            value = null;
-            if (nullable && reader.TokenType == JsonTokenType.Null)
-            {
-                return null;
-            }
-
-            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var number) || !double.IsFinite(number))
-            {
-                return $"field '{name}' must be a finite number";
-            }
-
-            value = number;
-            return null;
-        }
-
-        private static string? ReadIsoTimestamp(ref Utf8JsonReader reader, out DateTimeOffset? value)
-        {
-            value = null;
-            if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped)
-            {
-                return "field 'ts' must be an ISO 8601 string";
-            }
-
-            if (!HasUtcOffset(reader.ValueSpan) || !reader.TryGetDateTimeOffset(out var ts))
-            {
-                return "field 'ts' must be an ISO 8601 time with a UTC offset, e.g. 2026-11-22T07:00:00.000Z";
-            }
-
-            value = ts.ToUniversalTime();
-            return null;
-        }
-
-        // A time without 'Z' or an offset would be read in the server's zone: refuse the ambiguity.
-        private static bool HasUtcOffset(ReadOnlySpan<byte> text) =>
-            text.Length > 10 && (text[^1] is (byte)'Z' or (byte)'z'
-                || (text.Length > 16 && text[^6] is (byte)'+' or (byte)'-' && text[^3] == (byte)':'));
+        });
     }
 }

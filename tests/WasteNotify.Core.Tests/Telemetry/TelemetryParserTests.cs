@@ -176,12 +176,37 @@ public sealed class TelemetryParserTests
     [Fact]
     public void Owntracks_devices_map_through_configuration_first_then_the_truck_registry()
     {
-        var registry = new Dictionary<string, string> { ["driver7/phone"] = "from-registry", ["marie/pixel"] = "truck-9" };
-        var parser = new TelemetryParser(new TelemetryLimits { OwnTracksDevices = { ["driver7/phone"] = "truck-7" } }, new ManualClock(Now), registry.GetValueOrDefault);
+        var registry = new KnownTrucks();
+        registry.Replace([("from-registry", "driver7/phone"), ("truck-7", null), ("truck-9", "marie/pixel"), ("truck-3", null)]);
+        var parser = new TelemetryParser(new TelemetryLimits { OwnTracksDevices = { ["driver7/phone"] = "truck-7" } }, new ManualClock(Now), registry);
 
         Assert.Equal("truck-7", parser.Parse("owntracks/driver7/phone", Encoding.UTF8.GetBytes(OwnTracks())).Fix.TruckId);
         Assert.Equal("truck-9", parser.Parse("owntracks/marie/pixel", Encoding.UTF8.GetBytes(OwnTracks())).Fix.TruckId);
+        // With broker credentials per truck, a phone publishes under its truck's username.
+        Assert.Equal("truck-3", parser.Parse("owntracks/truck-3/anything", Encoding.UTF8.GetBytes(OwnTracks())).Fix.TruckId);
         Assert.Equal(RejectReason.UnknownDevice, parser.Parse("owntracks/nobody/phone", Encoding.UTF8.GetBytes(OwnTracks())).Reason);
+    }
+
+    [Fact]
+    public void A_truck_the_registry_does_not_hold_is_refused_unless_the_setting_allows_it()
+    {
+        var registry = new KnownTrucks();
+        registry.Replace([("truck-1", null)]);
+        var limits = new TelemetryLimits { OwnTracksDevices = { ["driver7/phone"] = "truck-7" } };
+        var parser = new TelemetryParser(limits, new ManualClock(Now), registry);
+
+        Assert.Equal(TelemetryOutcome.Accepted, parser.Parse("wastenotify/trucks/truck-1/telemetry", Encoding.UTF8.GetBytes(Native())).Outcome);
+        var stranger = parser.Parse(Topic, Encoding.UTF8.GetBytes(Native()));
+        Assert.Equal(RejectReason.UnknownTruck, stranger.Reason);
+        Assert.Contains("truck-7", stranger.Detail, StringComparison.Ordinal);
+        // A device configured onto a truck that is not registered is refused the same way.
+        Assert.Equal(RejectReason.UnknownTruck, parser.Parse("owntracks/driver7/phone", Encoding.UTF8.GetBytes(OwnTracks())).Reason);
+
+        registry.Add("truck-7", null);
+        Assert.Equal(TelemetryOutcome.Accepted, parser.Parse(Topic, Encoding.UTF8.GetBytes(Native())).Outcome);
+
+        limits.AcceptUnregisteredTrucks = true;
+        Assert.Equal(TelemetryOutcome.Accepted, parser.Parse("wastenotify/trucks/anyone/telemetry", Encoding.UTF8.GetBytes(Native())).Outcome);
     }
 
     [Fact]
