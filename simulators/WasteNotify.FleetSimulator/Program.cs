@@ -21,6 +21,11 @@ catch (RegistrationException ex)
     await Console.Error.WriteLineAsync($"wastenotify-sim: registering the fleet with the service failed: {ex.Message}");
     return 1;
 }
+catch (InvalidOperationException ex)
+{
+    await Console.Error.WriteLineAsync($"wastenotify-sim: {ex.Message}");
+    return 1;
+}
 catch (OperationCanceledException)
 {
     return 0;

@@ -8,6 +8,8 @@ internal static class Simulator
     public const string Usage = """
         usage: WasteNotify.FleetSimulator live|history|load|replay [options]
           common:  --host 127.0.0.1 --port 11883 --prefix wastenotify --owntracks --seed 1
+                   [--username U --password P (one account for the fleet) | --credentials FILE (one per truck:
+                   lines 'truckId password', as wastenotify broker add-truck --save writes them)] [--tls-ca FILE]
           live     --trucks 4 --buildings 60 --speed 1 --interval 5 --city-seed 1 --time-zone Europe/Paris --truth DIR
           history  --days 28 --trucks 10 --buildings 60 --out DIR [--publish] --interval 5 --city-seed 1
                    live and history: [--register http://127.0.0.1:5280 --api-key KEY] registers the fleet with the
@@ -27,8 +29,7 @@ internal static class Simulator
 
         var mode = args[0];
         var a = new Arguments(args.Skip(1));
-        var host = a.Text("--host", "127.0.0.1");
-        var port = a.Int("--port", 11883, 1, 65535);
+        var broker = BrokerAccess.From(a);
         var prefix = a.Text("--prefix", "wastenotify");
         var ownTracks = a.Flag("--owntracks");
         var seed = a.Int("--seed", 1, int.MinValue, int.MaxValue);
@@ -49,7 +50,7 @@ internal static class Simulator
                 var (points, rejected) = csv.Read(reader);
                 var plan = ReplayMode.Plan(points, keep ? null : time.GetUtcNow().AddMinutes(-1));
                 await log.WriteLineAsync($"replay: {plan.Count:N0} fixes of {plan.Select(f => f.TruckId).Distinct().Count()} trucks ({points.Count - plan.Count} exact repeats dropped, {rejected.Count} unreadable rows{(rejected.Count > 0 ? ", first: " + rejected[0] : "")})");
-                await using var publisher = await FixPublisher.ConnectAsync(host, port, prefix, ownTracks, ct);
+                await using var publisher = await FixPublisher.ConnectAsync(broker, prefix, ownTracks, ct);
                 await ReplayMode.PublishAsync(plan, publisher, speed, time, ct);
                 await log.WriteLineAsync($"replay: published {publisher.Published:N0}");
                 return 0;
@@ -66,7 +67,7 @@ internal static class Simulator
                     var rate = a.Double("--rate", 5_000, 1, 1_000_000);
                     var duration = TimeSpan.FromSeconds(a.Double("--duration", 60, 1, 86_400));
                     a.EnsureAllUsed();
-                    await using var loadPublisher = await FixPublisher.ConnectAsync(host, port, prefix, ownTracks, ct);
+                    await using var loadPublisher = await FixPublisher.ConnectAsync(broker, prefix, ownTracks, ct);
                     await SimulatedModes.LoadAsync(WasteNotify.Core.Streets.ProceduralCity.Generate(citySeed).Network, loadPublisher, trucks, rate, duration, seed, time, log, ct);
                     return 0;
                 }
@@ -96,7 +97,7 @@ internal static class Simulator
                         }
                     }
 
-                    await using var publisher = await FixPublisher.ConnectAsync(host, port, prefix, ownTracks, ct);
+                    await using var publisher = await FixPublisher.ConnectAsync(broker, prefix, ownTracks, ct);
                     await SimulatedModes.LiveAsync(day, publisher, speed, truth, time, log, ct);
                     return 0;
                 }
@@ -111,7 +112,7 @@ internal static class Simulator
                     await registration.RegisterAsync(fleet, citySeed, zone, SimulatedModes.DayStart, dates, ct);
                 }
 
-                await using var historyPublisher = publish ? await FixPublisher.ConnectAsync(host, port, prefix, ownTracks, ct) : null;
+                await using var historyPublisher = publish ? await FixPublisher.ConnectAsync(broker, prefix, ownTracks, ct) : null;
                 await SimulatedModes.HistoryAsync(fleet, historyPublisher, dates, new SimulationOptions(), gps, seed, zone, output, log, ct);
                 return 0;
             }

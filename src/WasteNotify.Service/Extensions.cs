@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Authentication;
 using Npgsql;
 using WasteNotify.Core.Telemetry;
-using WasteNotify.Mqtt;
+using WasteNotify.Messaging;
 using WasteNotify.Service.City;
 using WasteNotify.Service.Data;
 using WasteNotify.Service.Eta;
@@ -38,15 +38,18 @@ public static class Extensions
         services.AddSingleton<DatabaseMigrator>();
         services.AddHostedService<MigrationService>();
 
-        services.AddOptions<MqttClientOptions>().BindConfiguration("Mqtt").ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton(sp => new MqttClient(sp.GetRequiredService<IOptions<MqttClientOptions>>().Value, sp.GetRequiredService<ILogger<MqttClient>>()));
+        services.AddOptions<MqttSettings>().BindConfiguration("Mqtt").ValidateDataAnnotations().ValidateOnStart();
+        // Disposed by the container after every hosted service has stopped, so the writer's last acknowledgements go out first.
+        services.AddSingleton(sp => new MqttConnection(sp.GetRequiredService<IOptions<MqttSettings>>().Value, manualAcknowledgement: true,
+            sp.GetRequiredService<ILogger<MqttConnection>>(), sp.GetRequiredService<TimeProvider>()));
 
         services.AddOptions<TelemetryLimits>().BindConfiguration("Ingest").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<IngestOptions>().BindConfiguration("Ingest:Storage").ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<OwnTracksDirectory>();
-        services.AddHostedService(sp => sp.GetRequiredService<OwnTracksDirectory>());
+        services.AddSingleton<KnownTrucks>();
+        services.AddSingleton<TruckDirectory>();
+        services.AddHostedService(sp => sp.GetRequiredService<TruckDirectory>());
         services.AddSingleton(sp => new TelemetryParser(sp.GetRequiredService<IOptions<TelemetryLimits>>().Value, sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<OwnTracksDirectory>().TruckOf));
+            sp.GetRequiredService<KnownTrucks>()));
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<RejectionSample>();
         services.AddSingleton<TelemetryTable>();

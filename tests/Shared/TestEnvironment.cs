@@ -13,6 +13,38 @@ public static class TestEnvironment
 
     public static int MqttPort => int.TryParse(Environment.GetEnvironmentVariable("WASTENOTIFY_MQTT_PORT"), out var p) ? p : 11883;
 
+    /// <summary>
+    /// The shared broker's test user (deploy/dev.sh makes it, allowed every topic, since each test has its own prefixes);
+    /// unset against a broker that lets anonymous clients in.
+    /// </summary>
+    public static string? MqttUsername => Environment.GetEnvironmentVariable("WASTENOTIFY_MQTT_USERNAME");
+
+    public static string? MqttPassword => Environment.GetEnvironmentVariable("WASTENOTIFY_MQTT_PASSWORD");
+
+    /// <summary>mosquitto_pub/mosquitto_sub arguments for the shared broker: host, port and the test user.</summary>
+    public static IEnumerable<string> MosquittoClientArguments()
+    {
+        string[] address = ["-h", MqttHost, "-p", MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        return MqttUsername is { } user ? [.. address, "-u", user, "-P", MqttPassword ?? ""] : address;
+    }
+
+    /// <summary>Client settings for the shared broker with the test user, or for a private broker on <paramref name="port"/> (also sent the test user: harmless where anonymous clients are let in).</summary>
+    public static WasteNotify.Messaging.MqttSettings Mqtt(string clientId, int? port = null, Action<WasteNotify.Messaging.MqttSettings>? configure = null)
+    {
+        var settings = new WasteNotify.Messaging.MqttSettings
+        {
+            Host = MqttHost,
+            Port = port ?? MqttPort,
+            ClientId = clientId,
+            Username = MqttUsername,
+            Password = MqttPassword,
+            ReconnectDelaySeconds = 1,
+            ReconnectDelayMaxSeconds = 2,
+        };
+        configure?.Invoke(settings);
+        return settings;
+    }
+
     /// <summary>Connection string to the cluster without a database name.</summary>
     public static string PostgresServer => Environment.GetEnvironmentVariable("WASTENOTIFY_PG")
         ?? "Host=127.0.0.1;Port=55432;Username=wastenotify;Password=wastenotify";

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Unicode;
-using WasteNotify.Mqtt;
+using WasteNotify.Messaging;
 using WasteNotify.Testing;
 
 namespace WasteNotify.Benchmarks;
@@ -8,20 +8,14 @@ namespace WasteNotify.Benchmarks;
 /// <summary>One MQTT connection per truck, as real trackers have, each publishing its fixes at QoS 1.</summary>
 internal sealed class FleetPublisher : IAsyncDisposable
 {
-    private readonly MqttClient[] _trucks;
+    private readonly MqttPublisher[] _trucks;
 
-    private FleetPublisher(MqttClient[] trucks) => _trucks = trucks;
+    private FleetPublisher(MqttPublisher[] trucks) => _trucks = trucks;
 
     public static async Task<FleetPublisher> ConnectAsync(int trucks)
     {
-        var clients = Enumerable.Range(0, trucks).Select(i => new MqttClient(new MqttClientOptions
-        {
-            Host = TestEnvironment.MqttHost,
-            Port = TestEnvironment.MqttPort,
-            ClientId = $"bench-truck-{Guid.NewGuid():N}",
-            MaxInflight = 100,
-        })).ToArray();
-        await Task.WhenAll(clients.Select(c => c.ConnectAsync()));
+        var clients = await Task.WhenAll(Enumerable.Range(0, trucks).Select(_ =>
+            MqttPublisher.ConnectAsync(TestEnvironment.Mqtt($"bench-truck-{Guid.NewGuid():N}", configure: s => s.MaxInflight = 100))));
         return new FleetPublisher(clients);
     }
 
@@ -38,7 +32,7 @@ internal sealed class FleetPublisher : IAsyncDisposable
             Utf8.TryWrite(buffer, CultureInfo.InvariantCulture,
                 $"{{\"ts\":\"{ts:yyyy-MM-ddTHH:mm:ss.fffZ}\",\"lat\":{lat:F6},\"lon\":2.350000,\"speed\":{i % 14}.5,\"heading\":{i % 360},\"seq\":{i}}}",
                 out var written);
-            await client.PublishAsync(topic, buffer.AsMemory(0, written), MqttQos.AtLeastOnce);
+            await client.PublishAsync(topic, buffer.AsMemory(0, written));
         }
 
         await client.FlushAsync();

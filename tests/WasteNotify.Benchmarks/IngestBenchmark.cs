@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
-using WasteNotify.Mqtt;
+using WasteNotify.Messaging;
 using WasteNotify.Testing;
 
 namespace WasteNotify.Benchmarks;
@@ -36,15 +36,9 @@ internal static class IngestBenchmark
     private static async Task<double> RawRateAsync(int trucks, int perTruck, int total)
     {
         var prefix = $"bench-raw-{Guid.NewGuid():N}"[..20];
-        await using var subscriber = new MqttClient(new MqttClientOptions
-        {
-            Host = TestEnvironment.MqttHost,
-            Port = TestEnvironment.MqttPort,
-            ClientId = $"bench-sub-{Guid.NewGuid():N}",
-            ReceiveBufferCapacity = 20_000,
-        });
+        await using var subscriber = new MqttConnection(TestEnvironment.Mqtt($"bench-sub-{Guid.NewGuid():N}", configure: s => s.ReceiveBufferCapacity = 20_000));
+        subscriber.Subscribe($"{prefix}/#");
         await subscriber.ConnectAsync();
-        await subscriber.SubscribeAsync($"{prefix}/#", MqttQos.AtLeastOnce);
         await using var fleet = await FleetPublisher.ConnectAsync(trucks);
 
         var received = 0;

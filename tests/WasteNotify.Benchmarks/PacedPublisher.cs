@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using WasteNotify.Mqtt;
+using WasteNotify.Messaging;
 using WasteNotify.Testing;
 
 namespace WasteNotify.Benchmarks;
@@ -11,22 +11,16 @@ namespace WasteNotify.Benchmarks;
 /// </summary>
 internal sealed class PacedPublisher : IAsyncDisposable
 {
-    private readonly MqttClient[] _connections;
+    private readonly MqttPublisher[] _connections;
 
-    private PacedPublisher(MqttClient[] connections) => _connections = connections;
+    private PacedPublisher(MqttPublisher[] connections) => _connections = connections;
 
     public int Connections => _connections.Length;
 
     public static async Task<PacedPublisher> ConnectAsync(int connections)
     {
-        var clients = Enumerable.Range(0, connections).Select(_ => new MqttClient(new MqttClientOptions
-        {
-            Host = TestEnvironment.MqttHost,
-            Port = TestEnvironment.MqttPort,
-            ClientId = TestEnvironment.UniqueName("bench-fleet"),
-            MaxInflight = 100,
-        })).ToArray();
-        await Task.WhenAll(clients.Select(c => c.ConnectAsync())).WaitAsync(TimeSpan.FromSeconds(30));
+        var clients = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ =>
+            MqttPublisher.ConnectAsync(TestEnvironment.Mqtt(TestEnvironment.UniqueName("bench-fleet"), configure: s => s.MaxInflight = 100)))).WaitAsync(TimeSpan.FromSeconds(30));
         return new PacedPublisher(clients);
     }
 
@@ -67,7 +61,7 @@ internal sealed class PacedPublisher : IAsyncDisposable
                     await Task.Delay(wait);
                 }
 
-                await q.Connection.PublishAsync(topics[truck], payload, MqttQos.AtLeastOnce);
+                await q.Connection.PublishAsync(topics[truck], payload);
             }
 
             await q.Connection.FlushAsync();

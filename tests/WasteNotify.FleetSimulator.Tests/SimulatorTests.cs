@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using WasteNotify.Core.Telemetry;
-using WasteNotify.Mqtt;
+using WasteNotify.Messaging;
 using WasteNotify.Testing;
 
 namespace WasteNotify.FleetSimulator.Tests;
@@ -13,7 +13,19 @@ public sealed class SimulatorTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     internal static string[] Common(string prefix) =>
-        ["--host", TestEnvironment.MqttHost, "--port", TestEnvironment.MqttPort.ToString(CultureInfo.InvariantCulture), "--prefix", prefix];
+    [
+        "--host", TestEnvironment.MqttHost, "--port", TestEnvironment.MqttPort.ToString(CultureInfo.InvariantCulture), "--prefix", prefix,
+        .. TestEnvironment.MqttUsername is { } user ? new[] { "--username", user, "--password", TestEnvironment.MqttPassword ?? "" } : [],
+    ];
+
+    /// <summary>A bare subscriber to everything under <paramref name="prefix"/> on the shared broker.</summary>
+    internal static async Task<MqttConnection> SubscriberAsync(string prefix)
+    {
+        var subscriber = new MqttConnection(TestEnvironment.Mqtt(TestEnvironment.UniqueName("sub"), configure: s => s.ReceiveBufferCapacity = 100_000));
+        subscriber.Subscribe($"{prefix}/#");
+        await subscriber.ConnectAsync().WaitAsync(Timeout);
+        return subscriber;
+    }
 
     [Fact]
     public async Task The_jersey_city_file_replays_every_valid_fix_to_a_real_broker_in_per_truck_time_order()
@@ -24,9 +36,7 @@ public sealed class SimulatorTests
             .Where(f => f.Length >= 5 && double.TryParse(f[0], CultureInfo.InvariantCulture, out _) && double.TryParse(f[1], CultureInfo.InvariantCulture, out _))
             .Select(f => (Truck: f[2], Local: f[4])).Distinct().ToList();
         var prefix = TestEnvironment.UniqueName("replay");
-        await using var subscriber = new MqttClient(new MqttClientOptions { Host = TestEnvironment.MqttHost, Port = TestEnvironment.MqttPort, ClientId = TestEnvironment.UniqueName("sub"), ReceiveBufferCapacity = 100_000 });
-        await subscriber.ConnectAsync().WaitAsync(Timeout);
-        await subscriber.SubscribeAsync($"{prefix}/#").WaitAsync(Timeout);
+        await using var subscriber = await SubscriberAsync(prefix);
 
         var exit = await Simulator.RunAsync(["replay", "--format", "jersey-city", "--file", file, .. Common(prefix)], TextWriter.Null, TimeProvider.System, CancellationToken.None);
         Assert.Equal(0, exit);
@@ -79,9 +89,7 @@ public sealed class SimulatorTests
     {
         var prefix = TestEnvironment.UniqueName("live");
         var truth = Path.Combine(Path.GetTempPath(), TestEnvironment.UniqueName("truth"));
-        await using var subscriber = new MqttClient(new MqttClientOptions { Host = TestEnvironment.MqttHost, Port = TestEnvironment.MqttPort, ClientId = TestEnvironment.UniqueName("sub"), ReceiveBufferCapacity = 100_000 });
-        await subscriber.ConnectAsync().WaitAsync(Timeout);
-        await subscriber.SubscribeAsync($"{prefix}/#").WaitAsync(Timeout);
+        await using var subscriber = await SubscriberAsync(prefix);
         var parser = new TelemetryParser(new TelemetryLimits { TopicPrefix = prefix }, TimeProvider.System);
 
         var exit = await Simulator.RunAsync(["live", "--trucks", "1", "--buildings", "8", "--speed", "2000", "--truth", truth, .. Common(prefix)],
@@ -110,9 +118,7 @@ public sealed class SimulatorTests
     public async Task Load_sends_valid_fixes_from_many_trucks_within_its_rate_budget()
     {
         var prefix = TestEnvironment.UniqueName("load");
-        await using var subscriber = new MqttClient(new MqttClientOptions { Host = TestEnvironment.MqttHost, Port = TestEnvironment.MqttPort, ClientId = TestEnvironment.UniqueName("sub"), ReceiveBufferCapacity = 100_000 });
-        await subscriber.ConnectAsync().WaitAsync(Timeout);
-        await subscriber.SubscribeAsync($"{prefix}/#").WaitAsync(Timeout);
+        await using var subscriber = await SubscriberAsync(prefix);
         var report = new StringWriter();
 
         Assert.Equal(0, await Simulator.RunAsync(["load", "--trucks", "40", "--rate", "400", "--duration", "2", .. Common(prefix)], report, TimeProvider.System, CancellationToken.None));

@@ -1,31 +1,31 @@
 using System.Text;
-using WasteNotify.Mqtt;
+using WasteNotify.Messaging;
 using WasteNotify.Testing;
 
 namespace WasteNotify.Service.Tests;
 
-/// <summary>A tracker stand-in: publishes payloads at QoS 1 through the project's binding.</summary>
+/// <summary>A tracker stand-in: publishes payloads at QoS 1 through MQTTnet, as the test user (or the given settings).</summary>
 internal sealed class Publisher : IAsyncDisposable
 {
-    private readonly MqttClient _client;
+    private readonly MqttPublisher _client;
 
-    private Publisher(MqttClient client) => _client = client;
+    private Publisher(MqttPublisher client) => _client = client;
 
-    public long ConnectCount => _client.ConnectCount;
+    public long ConnectCount => _client.Connection.ConnectCount;
 
-    public static async Task<Publisher> ConnectAsync(int? port = null)
+    /// <summary>Publishes the broker refused (MQTT 5 reason codes such as NotAuthorized).</summary>
+    public long Refused => _client.Refused;
+
+    public string? LastRefusal => _client.LastRefusal;
+
+    public static async Task<Publisher> ConnectAsync(int? port = null, Action<MqttSettings>? configure = null)
     {
-        var client = new MqttClient(new MqttClientOptions
+        var settings = TestEnvironment.Mqtt(TestEnvironment.UniqueName("tracker"), port, s =>
         {
-            Host = TestEnvironment.MqttHost,
-            Port = port ?? TestEnvironment.MqttPort,
-            ClientId = TestEnvironment.UniqueName("tracker"),
-            MaxInflight = 200,
-            ReconnectDelaySeconds = 1,
-            ReconnectDelayMaxSeconds = 2,
+            s.MaxInflight = 200;
+            configure?.Invoke(s);
         });
-        await client.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        return new Publisher(client);
+        return new Publisher(await MqttPublisher.ConnectAsync(settings).WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
     public ValueTask PublishAsync(string topic, string payload) => _client.PublishAsync(topic, Encoding.UTF8.GetBytes(payload));

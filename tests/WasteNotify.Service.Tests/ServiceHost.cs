@@ -1,10 +1,12 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using WasteNotify.Messaging;
 using WasteNotify.Service.Ingest;
 using WasteNotify.Service.Security;
 using WasteNotify.Testing;
@@ -14,9 +16,10 @@ namespace WasteNotify.Service.Tests;
 /// <summary>The real service, in process, on a free loopback port (its public address), with its own topic prefixes and MQTT client id.</summary>
 internal sealed class ServiceHost : IAsyncDisposable
 {
-    private ServiceHost(WebApplication app, string topicPrefix, string ownTracksPrefix)
+    private ServiceHost(WebApplication app, string id, string topicPrefix, string ownTracksPrefix)
     {
         App = app;
+        Id = id;
         TopicPrefix = topicPrefix;
         OwnTracksPrefix = ownTracksPrefix;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -24,6 +27,9 @@ internal sealed class ServiceHost : IAsyncDisposable
     }
 
     public WebApplication App { get; }
+
+    /// <summary>What this host's prefixes and MQTT client id are made of: another host started with it takes over its session and topics.</summary>
+    public string Id { get; }
 
     /// <summary>A client without a key: for /health and for checking that the rest refuses it.</summary>
     public HttpClient Http { get; }
@@ -50,13 +56,26 @@ internal sealed class ServiceHost : IAsyncDisposable
 
     public IngestMetrics Metrics => App.Services.GetRequiredService<IngestMetrics>();
 
+    public MqttConnection Broker => App.Services.GetRequiredService<MqttConnection>();
+
     public string TelemetryTopic(string truckId) => $"{TopicPrefix}/trucks/{truckId}/telemetry";
+
+    /// <summary>Registers trucks through the API (an operator would), so their fixes are not refused as unknown_truck.</summary>
+    public async Task RegisterTrucksAsync(params string[] truckIds)
+    {
+        var client = await ClientAsync(ApiRole.Operator);
+        foreach (var id in truckIds)
+        {
+            using var response = await client.PutAsJsonAsync($"/api/trucks/{id}", new { name = $"Truck {id}", depotLat = 48.85, depotLon = 2.35 });
+            response.EnsureSuccessStatusCode();
+        }
+    }
 
     /// <summary>The ingest counters, for assertion messages.</summary>
     public string Counters()
     {
         var m = Metrics;
-        return $"received {m.Received}, stored {m.Stored}, duplicates {m.Duplicates}, rejected {m.RejectedTotal}, buffered {m.Buffered}, dropped {m.Dropped}, write failures {m.WriteFailures}, database up {m.DatabaseUp}";
+        return $"received {m.Received}, stored {m.Stored}, duplicates {m.Duplicates}, rejected {m.RejectedTotal}, ignored {m.Ignored}, buffered {m.Buffered}, dropped {m.Dropped}, write failures {m.WriteFailures}, database up {m.DatabaseUp}, unacknowledged {Broker.Unsettled}";
     }
 
     /// <summary>The database <see cref="StartOnNewDatabaseAsync"/> made for this host, dropped with it; null when the test brought its own.</summary>
@@ -79,9 +98,10 @@ internal sealed class ServiceHost : IAsyncDisposable
         }
     }
 
-    public static async Task<ServiceHost> StartAsync(string connectionString, int? mqttPort = null, IDictionary<string, string?>? settings = null)
+    /// <param name="id">Another host's <see cref="Id"/> to take over its MQTT session and topics (a restart); a new one when null.</param>
+    public static async Task<ServiceHost> StartAsync(string connectionString, int? mqttPort = null, IDictionary<string, string?>? settings = null, string? id = null)
     {
-        var id = Guid.NewGuid().ToString("N")[..10];
+        id ??= Guid.NewGuid().ToString("N")[..10];
         var topicPrefix = $"wn-{id}";
         var ownTracksPrefix = $"ot-{id}";
         var url = $"http://127.0.0.1:{TestEnvironment.FreeTcpPort()}";
@@ -94,6 +114,8 @@ internal sealed class ServiceHost : IAsyncDisposable
             ["Mqtt:CleanSession"] = "false",
             ["Mqtt:ReconnectDelaySeconds"] = "1",
             ["Mqtt:ReconnectDelayMaxSeconds"] = "2",
+            ["Mqtt:Username"] = TestEnvironment.MqttUsername,
+            ["Mqtt:Password"] = TestEnvironment.MqttPassword,
             ["Ingest:TopicPrefix"] = topicPrefix,
             ["Ingest:OwnTracksPrefix"] = ownTracksPrefix,
             ["Ingest:OwnTracksDevices:driver7/phone"] = "truck-ot-7",
@@ -127,7 +149,7 @@ internal sealed class ServiceHost : IAsyncDisposable
 
         // Fixes published before the broker acknowledged the subscriptions would reach nobody.
         await app.Services.GetRequiredService<TelemetryIngestService>().Subscribed.WaitAsync(TimeSpan.FromSeconds(30));
-        return new ServiceHost(app, topicPrefix, ownTracksPrefix);
+        return new ServiceHost(app, id, topicPrefix, ownTracksPrefix);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,15 +1,18 @@
 using Microsoft.Extensions.Options;
 using WasteNotify.Core.Telemetry;
-using WasteNotify.Mqtt;
+using WasteNotify.Messaging;
 
 namespace WasteNotify.Service.Ingest;
 
 /// <summary>
-/// Subscribes to the telemetry topics, validates every message and hands accepted fixes to the writer.
-/// A rejected message is counted, sampled and logged; it never stops ingest.
+/// Subscribes to the telemetry topics, validates every message and hands each to the writer, which acknowledges it
+/// to the broker once it is safe. Nothing is judged before the truck registry is loaded, so a backlog the broker
+/// delivers at start is judged against today's trucks. A refused message is counted, sampled and logged; a message
+/// whose handling throws is counted as <c>internal_error</c>; neither stops ingest.
 /// </summary>
 public sealed partial class TelemetryIngestService(
-    MqttClient mqtt,
+    MqttConnection broker,
+    TruckDirectory trucks,
     TelemetryParser parser,
     TelemetryWriter writer,
     IngestMetrics metrics,
@@ -23,18 +26,26 @@ public sealed partial class TelemetryIngestService(
     private static readonly TimeSpan RejectionLogInterval = TimeSpan.FromSeconds(10);
     private readonly long[] _lastRejectionLog = new long[RejectReasons.All.Count];
 
-    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     public IReadOnlyList<string> TopicFilters { get; } = [$"{limits.Value.TopicPrefix}/#", $"{limits.Value.OwnTracksPrefix}/#"];
 
-    /// <summary>Completes once the broker has acknowledged the telemetry subscriptions: fixes published before are not ours.</summary>
-    public Task Subscribed => _subscribed.Task;
+    /// <summary>Completes once the broker has granted the telemetry subscriptions the first time: fixes published before are not ours.</summary>
+    public Task Subscribed => broker.Subscribed;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await Task.WhenAll(ConnectAsync(stoppingToken), ConsumeAsync(stoppingToken));
+            foreach (var filter in TopicFilters)
+            {
+                broker.Subscribe(filter);
+            }
+
+            // Connected at once, so the session and its subscriptions exist from the first start; what the broker
+            // delivers waits, unacknowledged and bounded by the receive maximum, until the registry is read.
+            broker.Start();
+            Log.Subscribing(logger, string.Join(", ", TopicFilters));
+            await trucks.Loaded.WaitAsync(stoppingToken);
+            await ConsumeAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -45,25 +56,9 @@ public sealed partial class TelemetryIngestService(
         }
     }
 
-    private async Task ConnectAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            // The client keeps retrying on its own; subscriptions are renewed on every reconnect.
-            await Task.WhenAll(TopicFilters.Select(f => mqtt.SubscribeAsync(f, MqttQos.AtLeastOnce, cancellationToken)).Append(mqtt.ConnectAsync(cancellationToken)));
-            _subscribed.TrySetResult();
-            Log.Subscribed(logger, string.Join(", ", TopicFilters));
-        }
-        catch (MqttException ex)
-        {
-            // Refused credentials or subscriptions: /health reports the broker down; ingest keeps its loop.
-            Log.SubscribeFailed(logger, ex.Message, ex);
-        }
-    }
-
     private async Task ConsumeAsync(CancellationToken cancellationToken)
     {
-        var reader = mqtt.Messages;
+        var reader = broker.Messages;
         while (await reader.WaitToReadAsync(cancellationToken))
         {
             var handled = 0;
@@ -73,8 +68,8 @@ public sealed partial class TelemetryIngestService(
                 await HandleAsync(message, cancellationToken);
             }
 
-            // Under load fixes arrive one at a time from the network thread, and waking for each costs more than
-            // handling it: when a wake-up found only a few, gather for a moment (at most Linger of added latency).
+            // Under load fixes arrive one at a time, and waking for each costs more than handling it: when a wake-up
+            // found only a few, gather for a moment (at most Linger of added latency).
             if (handled < LingerBelow)
             {
                 await Task.Delay(Linger, time, cancellationToken);
@@ -82,15 +77,15 @@ public sealed partial class TelemetryIngestService(
         }
     }
 
-    private async ValueTask HandleAsync(MqttMessage message, CancellationToken cancellationToken)
+    private async ValueTask HandleAsync(ReceivedMessage message, CancellationToken cancellationToken)
     {
         metrics.OnReceived();
-        var result = parser.Parse(message.Topic, message.Payload);
+        var result = await JudgeAsync(message, cancellationToken);
         switch (result.Outcome)
         {
             case TelemetryOutcome.Accepted:
-                await writer.EnqueueAsync(result.Fix, cancellationToken);
-                break;
+                await writer.EnqueueAsync(new IngestEntry(result.Fix, message), cancellationToken);
+                return;
             case TelemetryOutcome.Rejected:
                 metrics.OnRejected(result.Reason);
                 rejections.Add(message.Topic, result.Reason, result.Detail!, message.Payload);
@@ -100,19 +95,59 @@ public sealed partial class TelemetryIngestService(
                 metrics.OnIgnored();
                 break;
         }
+
+        if (message.Receipt is not null)
+        {
+            // Acknowledged after the fixes received before it, so acknowledgements keep the order of the messages.
+            await writer.EnqueueAsync(new IngestEntry(null, message), cancellationToken);
+        }
+    }
+
+    private async ValueTask<TelemetryParseResult> JudgeAsync(ReceivedMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = parser.Parse(message.Topic, message.Payload);
+            if (result is { Outcome: TelemetryOutcome.Rejected, Reason: RejectReason.UnknownTruck or RejectReason.UnknownDevice }
+                && parser.Subject(message.Topic) is var (truckId, device)
+                && await trucks.LookUpAsync(truckId, device, cancellationToken))
+            {
+                result = parser.Parse(message.Topic, message.Payload);
+            }
+
+            return result;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A bug of ours, not the sender's: counted, sampled and logged with its exception; the next message goes on.
+            if (ShouldLog(RejectReason.InternalError))
+            {
+                Log.InternalError(logger, message.Topic, ex);
+            }
+
+            return TelemetryParseResult.Reject(RejectReason.InternalError, $"{ex.GetType().Name}: {ex.Message}");
+        }
     }
 
     // One line per reason every few seconds: a misconfigured tracker must not flood the log.
     private void LogRejection(string topic, RejectReason reason, string detail)
     {
+        if (reason != RejectReason.InternalError && ShouldLog(reason))
+        {
+            Log.Rejected(logger, topic, reason.Label(), detail, metrics.Rejected(reason));
+        }
+    }
+
+    private bool ShouldLog(RejectReason reason)
+    {
         var now = time.GetTimestamp();
         ref var last = ref _lastRejectionLog[(int)reason];
         if (last != 0 && time.GetElapsedTime(last, now) < RejectionLogInterval)
         {
-            return;
+            return false;
         }
 
         last = now;
-        Log.Rejected(logger, topic, reason.Label(), detail, metrics.Rejected(reason));
+        return true;
     }
 }

@@ -8,274 +8,215 @@ using WasteNotify.Service.Tracking;
 namespace WasteNotify.Service.Ingest;
 
 /// <summary>
-/// Batches accepted fixes into PostgreSQL (on size or every FlushInterval). While the database is unreachable it
-/// keeps accepting fixes into a bounded backlog, retries with back-off, and writes them all once it is back;
-/// what does not fit is counted as dropped, never lost silently.
+/// Writes fixes to PostgreSQL by group commit: one COPY of whatever has arrived (up to BatchSize) as soon as the
+/// previous one has committed, so latency is one commit when the load is light and batches grow with it. Each message
+/// is acknowledged to the broker only after its fix is committed, or it was refused, in the order received. While
+/// PostgreSQL is away the batch is retried with back-off and nothing more is acknowledged, so the backlog waits in the
+/// broker; a fix PostgreSQL refuses for itself is found by halving the batch and counted, and the rest is stored.
 /// </summary>
-public sealed partial class TelemetryWriter : BackgroundService
+public sealed partial class TelemetryWriter(
+    TelemetryTable table,
+    DatabaseMigrator migrator,
+    IngestMetrics metrics,
+    RejectionSample rejections,
+    IOptions<IngestOptions> options,
+    TimeProvider time,
+    TrackingService tracking,
+    ILogger<TelemetryWriter> logger) : BackgroundService
 {
-    private static readonly TimeSpan FillPollInterval = TimeSpan.FromMilliseconds(20);
-
-    private readonly TelemetryTable _table;
-    private readonly DatabaseMigrator _migrator;
-    private readonly IngestMetrics _metrics;
-    private readonly IngestOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger<TelemetryWriter> _logger;
-    private readonly TrackingService _tracking;
-    private readonly Channel<TelemetryFix> _queue;
-    private readonly Queue<List<TelemetryFix>> _sealed = new();
-    private List<TelemetryFix> _filling;
-    private long _fillingSince;
-    private int _backlog;
-    private bool _databaseDown;
-    private TimeSpan _retryDelay;
-    private long _retryAt;
-    private long _droppedInOutage;
-
-    /// <param name="tracking">Takes every batch once stored: tracking decides only from stored fixes, so a restart can decide again.</param>
-    public TelemetryWriter(TelemetryTable table, DatabaseMigrator migrator, IngestMetrics metrics, IOptions<IngestOptions> options,
-        TimeProvider time, TrackingService tracking, ILogger<TelemetryWriter> logger)
+    private readonly IngestOptions _options = options.Value;
+    private readonly Channel<IngestEntry> _queue = Channel.CreateBounded<IngestEntry>(new BoundedChannelOptions(options.Value.QueueCapacity)
     {
-        _tracking = tracking;
-        _table = table;
-        _migrator = migrator;
-        _metrics = metrics;
-        _options = options.Value;
-        _time = time;
-        _logger = logger;
-        _retryDelay = _options.RetryDelay;
-        _filling = new List<TelemetryFix>(_options.BatchSize);
-        _queue = Channel.CreateBounded<TelemetryFix>(new BoundedChannelOptions(_options.QueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-    }
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
 
-    /// <summary>Hands a fix over; waits only when the writer is behind with the database up (back-pressure).</summary>
-    public ValueTask EnqueueAsync(TelemetryFix fix, CancellationToken cancellationToken) =>
-        _queue.Writer.TryWrite(fix) ? ValueTask.CompletedTask : _queue.Writer.WriteAsync(fix, cancellationToken);
+    private TimeSpan _retryDelay = options.Value.RetryDelay;
+    private bool _databaseDown;
 
-    /// <summary>No more fixes will come; the writer flushes what it holds and stops.</summary>
+    /// <summary>Hands a message over; waits when the writer is behind (back-pressure reaches the broker).</summary>
+    public ValueTask EnqueueAsync(IngestEntry entry, CancellationToken cancellationToken) =>
+        _queue.Writer.TryWrite(entry) ? ValueTask.CompletedTask : _queue.Writer.WriteAsync(entry, cancellationToken);
+
+    /// <summary>No more messages will come; the writer stores what it holds and stops.</summary>
     public void Complete() => _queue.Writer.TryComplete();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var reader = _queue.Reader;
+        var batch = new List<IngestEntry>(_options.BatchSize);
         try
         {
-            while (true)
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
-                Drain(reader);
-                if (_sealed.Count > 0 && _time.GetTimestamp() >= _retryAt)
-                {
-                    await WriteOldestBatchAsync(stoppingToken);
-                    continue;
-                }
-
-                if (!await WaitAsync(reader, stoppingToken))
-                {
-                    break;
-                }
+                Fill(batch);
+                await StoreAsync(batch, stoppingToken);
+                await SettleAsync(batch, stoppingToken);
+                batch.Clear();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
 
-        await FlushOnStopAsync(reader);
+        await FlushOnStopAsync(batch);
     }
 
-    private void Drain(ChannelReader<TelemetryFix> reader)
+    private void Fill(List<IngestEntry> batch)
     {
-        while (true)
+        while (batch.Count < _options.BatchSize && _queue.Reader.TryRead(out var entry))
         {
-            if (_backlog >= _options.MaxBufferedFixes)
+            batch.Add(entry);
+        }
+
+        metrics.SetBuffered(batch.Count + _queue.Reader.Count);
+    }
+
+    /// <summary>Stores the batch's fixes, retrying while the database is unreachable; returns once they are committed or refused.</summary>
+    private async Task StoreAsync(List<IngestEntry> batch, CancellationToken cancellationToken)
+    {
+        var fixes = batch.Where(e => e.Fix is not null).ToList();
+        while (fixes.Count > 0)
+        {
+            try
             {
-                if (!_databaseDown)
+                await migrator.EnsureAsync(cancellationToken);
+                await StoreOrSplitAsync(fixes, cancellationToken);
+                OnDatabaseUp();
+                return;
+            }
+            catch (Exception ex) when (!IsRowProblem(ex) && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                if (ex is PostgresException { SqlState: PostgresErrorCodes.CheckViolation })
                 {
-                    break; // the database is slow, not gone: leave the rest queued and push back on the broker
+                    // "no partition of relation found": a partition was dropped under us; recreate it on the retry.
+                    table.ForgetPartitions();
                 }
 
-                var dropped = 0;
-                while (reader.TryRead(out _))
-                {
-                    dropped++;
-                }
+                await OnWriteFailedAsync(ex, batch.Count + _queue.Reader.Count, cancellationToken);
+            }
+        }
+    }
 
-                if (dropped > 0)
-                {
-                    _metrics.OnDropped(dropped);
-                    if (_droppedInOutage == 0)
-                    {
-                        Log.BufferFull(_logger, _options.MaxBufferedFixes);
-                    }
-
-                    _droppedInOutage += dropped;
-                }
-
-                break;
+    /// <summary>One COPY; when PostgreSQL refuses a row for what it holds (or writing it throws), each half is stored on its own.</summary>
+    private async Task StoreOrSplitAsync(List<IngestEntry> fixes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stored = await table.InsertAsync([.. fixes.Select(e => e.Fix!.Value)], cancellationToken);
+            metrics.OnWritten(stored, fixes.Count - stored);
+            var now = time.GetTimestamp();
+            foreach (var entry in fixes)
+            {
+                metrics.ObserveCommitLatency(time.GetElapsedTime(entry.Message.ReceivedAt, now));
             }
 
-            if (!reader.TryRead(out var fix))
+            tracking.OnStored([.. fixes.Select(e => e.Fix!.Value)]);
+        }
+        catch (Exception ex) when (IsRowProblem(ex))
+        {
+            if (fixes.Count == 1)
             {
-                break;
+                var reason = ex is PostgresException ? RejectReason.DatabaseRefused : RejectReason.InternalError;
+                var message = fixes[0].Message;
+                metrics.OnRejected(reason);
+                rejections.Add(message.Topic, reason, ex.Message, message.Payload);
+                Log.FixRefused(logger, message.Topic, reason.Label(), ex.Message, ex);
+                return;
             }
 
-            if (_filling.Count == 0)
-            {
-                _fillingSince = _time.GetTimestamp();
-            }
+            var half = fixes.Count / 2;
+            await StoreOrSplitAsync(fixes[..half], cancellationToken);
+            await StoreOrSplitAsync(fixes[half..], cancellationToken);
+        }
+    }
 
-            _filling.Add(fix);
-            _backlog++;
-            if (_filling.Count >= _options.BatchSize)
+    /// <summary>Acknowledges the batch's messages in the order they came, now that none of them can be lost.</summary>
+    private async Task SettleAsync(List<IngestEntry> batch, CancellationToken cancellationToken)
+    {
+        foreach (var entry in batch)
+        {
+            if (entry.Message.Receipt is { } receipt)
             {
-                Seal();
+                await receipt.AcknowledgeAsync(cancellationToken);
             }
         }
 
-        if (_filling.Count > 0 && _time.GetElapsedTime(_fillingSince) >= _options.FlushInterval)
-        {
-            Seal();
-        }
-
-        _metrics.SetBuffered(_backlog + reader.Count);
-    }
-
-    private void Seal()
-    {
-        _sealed.Enqueue(_filling);
-        _filling = new List<TelemetryFix>(_options.BatchSize);
+        metrics.SetBuffered(_queue.Reader.Count);
     }
 
     /// <summary>
-    /// Waits for work: the first fix of a new batch, the flush deadline of a partial one, or the next retry.
-    /// With a batch partly filled it checks back every <see cref="FillPollInterval"/> instead of waking for each
-    /// fix, which at thousands of fixes a second costs more than the write itself. False when the queue is done.
+    /// A problem with what the rows hold (a data or integrity error, or writing them threw), which no retry mends; any
+    /// other failure (the database away, refusing connections, a partition dropped under us) is retried.
     /// </summary>
-    private async Task<bool> WaitAsync(ChannelReader<TelemetryFix> reader, CancellationToken stoppingToken)
+    private static bool IsRowProblem(Exception ex) => ex is PostgresException pg
+        ? pg.SqlState.StartsWith("22", StringComparison.Ordinal) || (pg.SqlState.StartsWith("23", StringComparison.Ordinal) && pg.SqlState != PostgresErrorCodes.CheckViolation)
+        : ex is not (NpgsqlException or IOException or TimeoutException or OperationCanceledException or ObjectDisposedException);
+
+    private void OnDatabaseUp()
     {
-        if (_filling.Count == 0 && _sealed.Count == 0)
+        if (_databaseDown)
         {
-            return await reader.WaitToReadAsync(stoppingToken);
+            Log.DatabaseBack(logger, _queue.Reader.Count);
+            _databaseDown = false;
+            metrics.SetDatabaseUp(true);
         }
 
-        var wait = _filling.Count > 0 ? _options.FlushInterval - _time.GetElapsedTime(_fillingSince) : FillPollInterval;
-        if (_sealed.Count > 0)
-        {
-            // Backing off after a failed write; keep draining the queue meanwhile (to buffer, or count what overflows).
-            var untilRetry = _time.GetElapsedTime(_time.GetTimestamp(), _retryAt);
-            wait = untilRetry < wait ? untilRetry : wait;
-        }
-
-        wait = wait < FillPollInterval ? wait : FillPollInterval;
-        if (wait > TimeSpan.Zero)
-        {
-            await Task.Delay(wait, _time, stoppingToken);
-        }
-
-        return !reader.Completion.IsCompleted;
+        _retryDelay = _options.RetryDelay;
     }
 
-    private async Task WriteOldestBatchAsync(CancellationToken cancellationToken)
+    private async Task OnWriteFailedAsync(Exception ex, int waiting, CancellationToken cancellationToken)
     {
-        var batch = _sealed.Peek();
-        try
-        {
-            await _migrator.EnsureAsync(cancellationToken);
-            var stored = await _table.InsertAsync(batch, cancellationToken);
-            _sealed.Dequeue();
-            _backlog -= batch.Count;
-            _metrics.OnWritten(stored, batch.Count - stored);
-            _tracking.OnStored(batch);
-            if (_databaseDown)
-            {
-                Log.DatabaseBack(_logger, _backlog, _droppedInOutage);
-                _databaseDown = false;
-                _droppedInOutage = 0;
-                _metrics.SetDatabaseUp(true);
-            }
-
-            _retryDelay = _options.RetryDelay;
-        }
-        catch (PostgresException ex) when (ex.SqlState.StartsWith("22", StringComparison.Ordinal))
-        {
-            // A data exception will fail every retry; drop this batch (counted) rather than wedge ingest behind it.
-            _sealed.Dequeue();
-            _backlog -= batch.Count;
-            _metrics.OnDropped(batch.Count);
-            Log.BatchRefused(_logger, batch.Count, ex.MessageText, ex);
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.CheckViolation)
-        {
-            // "no partition of relation found": a partition was dropped under us; recreate it on the retry.
-            _table.ForgetPartitions();
-            OnWriteFailed(ex);
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException
-                                   || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            OnWriteFailed(ex);
-        }
-    }
-
-    private void OnWriteFailed(Exception ex)
-    {
-        _metrics.OnWriteFailed();
+        metrics.OnWriteFailed();
         if (!_databaseDown)
         {
-            Log.DatabaseDown(_logger, ex.Message, _backlog, ex);
+            Log.DatabaseDown(logger, ex.Message, waiting, ex);
             _databaseDown = true;
-            _metrics.SetDatabaseUp(false);
+            metrics.SetDatabaseUp(false);
         }
         else
         {
-            Log.StillDown(_logger, ex.Message, _backlog);
+            Log.StillDown(logger, ex.Message, waiting);
         }
 
-        _retryAt = _time.GetTimestamp() + (long)(_retryDelay.TotalSeconds * _time.TimestampFrequency);
-        _retryDelay = TimeSpan.FromTicks(Math.Min(_retryDelay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+        await Task.Delay(_retryDelay, time, cancellationToken);
+        _retryDelay = _retryDelay * 2 < _options.MaxRetryDelay ? _retryDelay * 2 : _options.MaxRetryDelay;
     }
 
-    private async Task FlushOnStopAsync(ChannelReader<TelemetryFix> reader)
+    /// <summary>
+    /// A graceful stop stores what it can within the timeout. Whatever is left is not acknowledged: the broker keeps the
+    /// QoS 1 messages in the session and delivers them again at the next start; only QoS 0 fixes are lost, and counted.
+    /// </summary>
+    private async Task FlushOnStopAsync(List<IngestEntry> batch)
     {
-        using var deadline = new CancellationTokenSource(_options.ShutdownFlushTimeout, _time);
+        using var deadline = new CancellationTokenSource(_options.ShutdownFlushTimeout, time);
         try
         {
-            while (!deadline.IsCancellationRequested)
+            do
             {
-                Drain(reader);
-                if (_filling.Count > 0)
-                {
-                    Seal();
-                }
-
-                if (_sealed.Count == 0)
+                Fill(batch);
+                if (batch.Count == 0)
                 {
                     break;
                 }
 
-                if (_time.GetTimestamp() < _retryAt)
-                {
-                    await Task.Delay(_time.GetElapsedTime(_time.GetTimestamp(), _retryAt), _time, deadline.Token);
-                }
-
-                await WriteOldestBatchAsync(deadline.Token);
+                await StoreAsync(batch, deadline.Token);
+                await SettleAsync(batch, deadline.Token);
+                batch.Clear();
             }
+            while (!deadline.IsCancellationRequested);
         }
         catch (OperationCanceledException)
         {
         }
 
-        var left = _backlog + reader.Count;
-        if (left > 0)
+        Fill(batch);
+        var atMostOnce = batch.Count(e => e.Fix is not null && !e.Message.AtLeastOnce);
+        if (batch.Count > 0)
         {
-            _metrics.OnDropped(left);
-            Log.LostOnStop(_logger, left);
+            metrics.OnDropped(atMostOnce);
+            Log.LeftOnStop(logger, batch.Count, batch.Count - atMostOnce, atMostOnce);
         }
 
-        _metrics.SetBuffered(0);
+        metrics.SetBuffered(0);
     }
 }

@@ -1,18 +1,18 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
-using WasteNotify.Mqtt;
+using WasteNotify.Messaging;
 using WasteNotify.Service.Ingest;
 
 namespace WasteNotify.Service.Web;
 
-/// <summary>Reports whether the MQTT connection is up and the telemetry subscriptions are in place.</summary>
-public sealed class BrokerHealthCheck(MqttClient mqtt, TelemetryIngestService ingest) : IHealthCheck
+/// <summary>Reports whether the MQTT connection is up with the telemetry subscriptions, and ingest is taking its messages.</summary>
+public sealed class BrokerHealthCheck(MqttConnection broker, TruckDirectory trucks) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(
-            !mqtt.IsConnected ? HealthCheckResult.Unhealthy("not connected; reconnecting")
-            : !ingest.Subscribed.IsCompletedSuccessfully ? HealthCheckResult.Unhealthy("connected; telemetry subscriptions not acknowledged yet")
-            : HealthCheckResult.Healthy("connected and subscribed"));
+            !broker.IsConnected ? HealthCheckResult.Unhealthy($"not connected ({broker.LastError ?? "connecting"}); retrying")
+            : !trucks.Loaded.IsCompletedSuccessfully ? HealthCheckResult.Unhealthy("connected; waiting for the truck registry before taking fixes")
+            : HealthCheckResult.Healthy($"connected and subscribed; {broker.Unsettled} messages unacknowledged"));
 }
 
 /// <summary>Reports whether PostgreSQL answers a trivial query within a couple of seconds.</summary>

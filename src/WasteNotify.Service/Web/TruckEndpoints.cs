@@ -19,7 +19,7 @@ public static class TruckEndpoints
         group.MapGet("/{id}", async (string id, NpgsqlDataSource db, CancellationToken ct) =>
             (await ReadAsync(db, id, ct)).FirstOrDefault() is { } truck ? Results.Ok(truck) : Results.NotFound()).RequireAuthorization(Policies.Read);
         group.MapPut("/{id}", PutAsync).RequireAuthorization(Policies.Write);
-        group.MapDelete("/{id}", async (string id, NpgsqlDataSource db, OwnTracksDirectory devices, CancellationToken ct) =>
+        group.MapDelete("/{id}", async (string id, NpgsqlDataSource db, TruckDirectory devices, CancellationToken ct) =>
         {
             await using var cmd = db.CreateCommand("DELETE FROM trucks WHERE id = @id");
             cmd.Parameters.AddWithValue("id", id);
@@ -30,7 +30,7 @@ public static class TruckEndpoints
         return app;
     }
 
-    private static async Task<IResult> PutAsync(string id, TruckInput input, NpgsqlDataSource db, OwnTracksDirectory devices, CancellationToken ct)
+    private static async Task<IResult> PutAsync(string id, TruckInput input, NpgsqlDataSource db, TruckDirectory devices, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (!TelemetryParser.IsValidTruckId(id))

@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using WasteNotify.Core.Telemetry;
+using WasteNotify.Service.Ingest;
 using WasteNotify.Service.Security;
 using WasteNotify.Testing;
 
@@ -21,6 +24,7 @@ public sealed class TelemetryIngestTests : IAsyncLifetime
         _host = await ServiceHost.StartAsync(_db.ConnectionString);
         Assert.True(await TestEnvironment.EventuallyAsync(() => _host.Http.GetAsync("/health").ContinueWith(t => t.Result.IsSuccessStatusCode), Timeout),
             "the service became healthy");
+        await _host.RegisterTrucksAsync("truck-1", "truck-2", "truck-3", "truck-42", "truck-ot-7");
     }
 
     public async ValueTask DisposeAsync()
@@ -37,7 +41,7 @@ public sealed class TelemetryIngestTests : IAsyncLifetime
         var ts = DateTimeOffset.UtcNow.AddSeconds(-3);
         ts = ts.AddTicks(-(ts.Ticks % TimeSpan.TicksPerMillisecond));
 
-        await ChildProcess.RunAsync("mosquitto_pub", ["-h", TestEnvironment.MqttHost, "-p", TestEnvironment.MqttPort.ToString(CultureInfo.InvariantCulture),
+        await ChildProcess.RunAsync("mosquitto_pub", [.. TestEnvironment.MosquittoClientArguments(),
             "-q", "1", "-t", _host.TelemetryTopic("truck-42"), "-m", FixJson.Native(ts, 48.8566, 2.3522, 4.2, 90, seq: 1234)]);
 
         Assert.True(await RowsReachAsync(1));
@@ -57,7 +61,7 @@ public sealed class TelemetryIngestTests : IAsyncLifetime
     {
         var ts = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 5);
 
-        await ChildProcess.RunAsync("mosquitto_pub", ["-h", TestEnvironment.MqttHost, "-p", TestEnvironment.MqttPort.ToString(CultureInfo.InvariantCulture),
+        await ChildProcess.RunAsync("mosquitto_pub", [.. TestEnvironment.MosquittoClientArguments(),
             "-q", "1", "-t", $"{_host.OwnTracksPrefix}/driver7/phone", "-m", FixJson.OwnTracks(ts, velKmh: 36, cog: 270)]);
 
         Assert.True(await RowsReachAsync(1));
@@ -77,7 +81,7 @@ public sealed class TelemetryIngestTests : IAsyncLifetime
         (await client.PutAsJsonAsync("/api/trucks/truck-9", new { name = "Nine", ownTracksDevice = "marie/pixel", depotLat = 48.84, depotLon = 2.33 })).EnsureSuccessStatusCode();
         var ts = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 2);
 
-        await ChildProcess.RunAsync("mosquitto_pub", ["-h", TestEnvironment.MqttHost, "-p", TestEnvironment.MqttPort.ToString(CultureInfo.InvariantCulture),
+        await ChildProcess.RunAsync("mosquitto_pub", [.. TestEnvironment.MosquittoClientArguments(),
             "-q", "1", "-t", $"{_host.OwnTracksPrefix}/marie/pixel", "-m", FixJson.OwnTracks(ts)]);
 
         Assert.True(await RowsReachAsync(1), _host.Counters());
@@ -103,6 +107,8 @@ public sealed class TelemetryIngestTests : IAsyncLifetime
             (topic, "{\"pad\":\"" + new string('x', 5000) + "\"}", RejectReason.PayloadTooLarge),
             ($"{_host.TopicPrefix}/depot/status", FixJson.Native(now), RejectReason.UnknownTopic),
             ($"{_host.OwnTracksPrefix}/stranger/phone", FixJson.OwnTracks(now), RejectReason.UnknownDevice),
+            (_host.TelemetryTopic("unregistered-9"), FixJson.Native(now), RejectReason.UnknownTruck),
+            (topic, """{"ts":"2026-01-01T00:00:00Z","lat":95,"lat":48.85,"lon":2.35,"speed":1,"heading":1}""", RejectReason.DuplicateField),
         ];
 
         await using var tracker = await Publisher.ConnectAsync();
@@ -189,8 +195,73 @@ public sealed class TelemetryIngestTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", body.RootElement.GetProperty("checks").GetProperty("mqtt").GetProperty("status").GetString());
-        Assert.Equal("connected and subscribed", body.RootElement.GetProperty("checks").GetProperty("mqtt").GetProperty("description").GetString());
+        Assert.StartsWith("connected and subscribed", body.RootElement.GetProperty("checks").GetProperty("mqtt").GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.Equal("Healthy", body.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+    }
+
+    /// <summary>The two payloads that stopped the service (an OwnTracks _type that is a lone surrogate, or raw invalid UTF-8).</summary>
+    [Fact]
+    public async Task The_payloads_that_stopped_the_service_are_refused_and_the_next_good_fix_lands_with_health_green()
+    {
+        var phone = $"{_host.OwnTracksPrefix}/driver7/phone";
+        var tst = DateTimeOffset.UtcNow.AddSeconds(-30).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        await using var tracker = await Publisher.ConnectAsync();
+
+        await tracker.PublishAsync(phone, $$"""{"_type":"\ud800","lat":43.7,"lon":7.4,"tst":{{tst}}}""");
+        await tracker.PublishAsync(phone, [.. "{\"_type\":\""u8.ToArray(), 0xC3, 0x28, .. Encoding.UTF8.GetBytes("\",\"lat\":43.7,\"lon\":7.4,\"tst\":" + tst + "}")]);
+        await tracker.PublishAsync(_host.TelemetryTopic("truck-1"), [.. "{\"ts\":\"2026\",\"note\":\""u8.ToArray(), 0xFF, .. "\"}"u8.ToArray()]);
+        var good = DateTimeOffset.UtcNow.AddSeconds(-2);
+        await tracker.PublishAsync(phone, FixJson.OwnTracks(good));
+
+        Assert.True(await RowsReachAsync(1), _host.Counters());
+        Assert.Equal("truck-ot-7", Assert.Single(await _db.RowsAsync("SELECT truck_id FROM telemetry"))[0]);
+        Assert.Equal(3, _host.Metrics.Rejected(RejectReason.InvalidEncoding));
+        Assert.Equal(0, _host.Metrics.Rejected(RejectReason.InternalError));
+        using var health = await _host.Http.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.False(_host.App.Services.GetRequiredService<TelemetryIngestService>().ExecuteTask!.IsCompleted, "ingest is still running");
+    }
+
+    [Fact]
+    public async Task A_truck_registered_straight_in_the_table_is_taken_at_its_first_fix()
+    {
+        await _db.RowsAsync("INSERT INTO trucks (id, name, depot_lat, depot_lon) VALUES ('by-hand', 'By hand', 48.85, 2.35)");
+        await using var tracker = await Publisher.ConnectAsync();
+
+        await tracker.PublishAsync(_host.TelemetryTopic("by-hand"), FixJson.Native(DateTimeOffset.UtcNow.AddSeconds(-1)));
+
+        Assert.True(await RowsReachAsync(1), _host.Counters());
+        Assert.Equal(0, _host.Metrics.Rejected(RejectReason.UnknownTruck));
+    }
+
+    /// <summary>Seeded random and mutated payloads through the broker and the ingest loop: each is stored or counted, and ingest goes on.</summary>
+    [Fact]
+    public async Task A_hundred_thousand_fuzzed_messages_are_each_stored_or_counted_and_the_next_good_fix_lands()
+    {
+        const int messages = 100_000;
+        await _host.RegisterTrucksAsync("truck-7", "t1");
+        var fuzz = new PayloadFuzzer(seed: 12, DateTimeOffset.UtcNow, _host.TopicPrefix, _host.OwnTracksPrefix);
+        await using var tracker = await Publisher.ConnectAsync(configure: s => s.MaxInflight = 1_000);
+        for (var i = 0; i < messages; i++)
+        {
+            var (topic, payload) = fuzz.Next();
+            await tracker.PublishAsync(topic, payload);
+        }
+
+        await tracker.FlushAsync();
+        var m = _host.Metrics;
+        Assert.True(await TestEnvironment.EventuallyAsync(() => m.Stored + m.Duplicates + m.RejectedTotal + m.Ignored >= messages, TimeSpan.FromMinutes(2)), _host.Counters());
+        Assert.Equal(messages, m.Received);
+        Assert.Equal(messages, m.Stored + m.Duplicates + m.RejectedTotal + m.Ignored);
+        Assert.Equal(0, m.Rejected(RejectReason.InternalError) + m.Dropped);
+        Assert.Equal(m.Stored, await _db.TelemetryCountAsync());
+        Assert.True(m.Stored > 1_000 && m.Rejected(RejectReason.InvalidEncoding) > 0 && m.Rejected(RejectReason.MalformedJson) > 0, _host.Counters());
+
+        var (canaryTopic, canary, ts) = fuzz.Canary();
+        await tracker.PublishAsync(canaryTopic, canary);
+        Assert.True(await TestEnvironment.EventuallyAsync(async () =>
+            await _db.ScalarAsync<long>($"SELECT count(*) FROM telemetry WHERE truck_id = 't1' AND ts = '{ts.UtcDateTime:O}'") == 1, Timeout), _host.Counters());
+        Assert.Equal(HttpStatusCode.OK, (await _host.Http.GetAsync("/health")).StatusCode);
     }
 
     [Fact]
@@ -204,12 +275,12 @@ public sealed class TelemetryIngestTests : IAsyncLifetime
         Assert.Contains("bogus", body.RootElement.GetProperty("errors").GetProperty("reason")[0].GetString(), StringComparison.Ordinal);
     }
 
-    private async Task<Dictionary<string, long>> ReadMetricsAsync()
+    private async Task<Dictionary<string, double>> ReadMetricsAsync()
     {
         var text = await (await _host.ClientAsync(ApiRole.Pilot)).GetStringAsync("/metrics");
         return text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Where(l => !l.StartsWith('#'))
             .Select(l => l.Split(' '))
-            .ToDictionary(p => p[0], p => long.Parse(p[1], CultureInfo.InvariantCulture));
+            .ToDictionary(p => p[0], p => double.Parse(p[1], CultureInfo.InvariantCulture));
     }
 }

@@ -94,6 +94,17 @@ internal sealed class SimulatedFleet
     /// Publishes fixes in delivery order: as fast as possible, or paced at <paramref name="speed"/> times the time
     /// between their deliveries.
     /// </summary>
+    /// <summary>Several trucks' fixes in the order a live fleet sends them (by delivery time), as fast as possible.</summary>
+    public static async Task PublishFleetAsync(Publisher publisher, IEnumerable<(string Topic, EmittedFix Fix)> fixes)
+    {
+        foreach (var (topic, fix) in fixes.OrderBy(f => f.Fix.DeliverAt))
+        {
+            await publisher.PublishAsync(topic, FixJson.Native(fix.Timestamp, fix.Position.Latitude, fix.Position.Longitude, fix.SpeedMps, fix.HeadingDegrees, fix.Sequence));
+        }
+
+        await publisher.FlushAsync();
+    }
+
     public static async Task PublishAsync(Publisher publisher, string topic, IReadOnlyList<EmittedFix> fixes, double? speed = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();

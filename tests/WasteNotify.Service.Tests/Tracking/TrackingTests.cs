@@ -153,12 +153,13 @@ public sealed class TrackingTests
         var busyRun = await AddRunAsync(db, "busy", day.Date);
         var idleRun = await AddRunAsync(db, "idle", day.Date);
 
-        // The busy truck drives the whole day (two days ago, delivered in seconds); the other stops sending an hour in,
-        // and the idle one never sends. Silence is judged by the fleet's clock: the busy truck's fixes, not the wall's.
+        // The busy truck drives the whole day (two days ago, delivered in seconds, both trucks' fixes in the order a live
+        // fleet sends them); the other stops sending an hour in, and the idle one never sends. Silence is judged by the
+        // fleet's clock: the busy truck's fixes, not the wall's.
         await using var publisher = await Publisher.ConnectAsync();
         var firstHour = day.Fixes.Where(f => f.DeliverAt < day.Fixes[0].DeliverAt.AddHours(1)).ToList();
-        await SimulatedFleet.PublishAsync(publisher, service.TelemetryTopic(SimulatedFleet.TruckId), firstHour);
-        await SimulatedFleet.PublishAsync(publisher, service.TelemetryTopic("busy"), day.Fixes);
+        await SimulatedFleet.PublishFleetAsync(publisher,
+            firstHour.Select(f => (service.TelemetryTopic(SimulatedFleet.TruckId), f)).Concat(day.Fixes.Select(f => (service.TelemetryTopic("busy"), f))));
         Assert.True(await SimulatedFleet.FinishedAsync(db, busyRun, TimeSpan.FromSeconds(60)), service.Counters());
 
         Assert.True(await TestEnvironment.EventuallyAsync(async () =>
