@@ -27,7 +27,7 @@ die() { say "dev.sh: $*"; exit 1; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # --- setup -----------------------------------------------------------------------------------------------
-PACKAGES=(mosquitto mosquitto-clients libmosquitto1 libxgboost0 postgresql postgresql-contrib chromium)
+PACKAGES=(mosquitto mosquitto-clients libxgboost0 postgresql postgresql-contrib chromium)
 
 setup() {
   command -v dotnet >/dev/null || die "the .NET 10 SDK is required (https://dot.net) and not on PATH"
@@ -104,7 +104,12 @@ CONF
 pg_down() { pg_running && as_pg "$(pg_bin)/pg_ctl" -D "$(pg_dir)" -m fast -w stop >/dev/null || true; }
 
 # --- Mosquitto -----------------------------------------------------------------------------------------
+# No anonymous client: the service, the development/test account and every truck have an account of their own
+# (password file .local/mosquitto/passwd, ACL deploy/mosquitto.acl). Trucks' accounts come from
+# `wastenotify broker add-truck ID`, which rewrites the password file and sends the broker SIGHUP.
 MQ_DIR="$STATE/mosquitto"
+MQ_SERVICE_USER=wastenotify-service
+MQ_DEV_USER=wastenotify-dev
 
 mq_pid() { [ -f "$MQ_DIR/mosquitto.pid" ] && cat "$MQ_DIR/mosquitto.pid"; }
 mq_running() { local pid; pid="$(mq_pid 2>/dev/null)" && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
@@ -116,18 +121,41 @@ http_status() {
    read -r -t 5 _ code _ <&3 && printf '%s' "$code") 2>/dev/null || true
 }
 
+# A password made once per machine and kept in .local (git-ignored), readable by its owner only.
+mq_password() {
+  [ -s "$MQ_DIR/$1.password" ] || (umask 077; head -c 18 /dev/urandom | base64 | tr '+/' '-_' | tr -d '\n=' >"$MQ_DIR/$1.password")
+  cat "$MQ_DIR/$1.password"
+}
+
+# The service's and the development account's entries in the password file (other entries, the trucks', are kept).
+mq_accounts() {
+  [ -f "$MQ_DIR/passwd" ] || (umask 077; : >"$MQ_DIR/passwd")
+  mosquitto_passwd -b "$MQ_DIR/passwd" "$MQ_SERVICE_USER" "$(mq_password service)" 2>/dev/null
+  mosquitto_passwd -b "$MQ_DIR/passwd" "$MQ_DEV_USER" "$(mq_password dev)" 2>/dev/null
+}
+
+mq_config() {
+  cat "$ROOT/deploy/mosquitto.conf"
+  printf 'password_file %s/passwd\n' "$MQ_DIR"
+  printf 'acl_file %s\n' "$ROOT/deploy/mosquitto.acl"
+  printf 'persistence_location %s/data/\n' "$MQ_DIR"
+  printf 'pid_file %s/mosquitto.pid\n' "$MQ_DIR"
+  printf 'log_dest file %s/mosquitto.log\n' "$MQ_DIR"
+  # Run as whoever runs this script, so the broker can write its own folder.
+  printf 'user %s\n' "$(id -un)"
+}
+
 mq_up() {
-  mq_running && return 0
   [ -x /usr/sbin/mosquitto ] || die "mosquitto not installed; run: $0 setup"
   mkdir -p "$MQ_DIR/data"
-  {
-    cat "$ROOT/deploy/mosquitto.conf"
-    printf 'persistence_location %s/data/\n' "$MQ_DIR"
-    printf 'pid_file %s/mosquitto.pid\n' "$MQ_DIR"
-    printf 'log_dest file %s/mosquitto.log\n' "$MQ_DIR"
-    # Run as whoever runs this script, so the broker can write its own folder.
-    printf 'user %s\n' "$(id -un)"
-  } >"$MQ_DIR/mosquitto.conf"
+  if mq_running; then
+    # A broker started from an older configuration (before accounts, say) is restarted on the current one.
+    mq_config | cmp -s - "$MQ_DIR/mosquitto.conf" && return 0
+    say "Restarting Mosquitto: its configuration changed"
+    mq_down
+  fi
+  mq_accounts
+  mq_config >"$MQ_DIR/mosquitto.conf"
   /usr/sbin/mosquitto -c "$MQ_DIR/mosquitto.conf" -d 2>>"$MQ_DIR/mosquitto.log"
   for _ in $(seq 1 40); do
     port_open "$MQTT_PORT" && return 0
@@ -145,8 +173,14 @@ mq_down() {
   die "Mosquitto (pid $pid) did not stop"
 }
 
+# What the tests, benchmarks and the CLI's broker verb need to know of the broker.
+mq_env() {
+  export WASTENOTIFY_MQTT_USERNAME="$MQ_DEV_USER" WASTENOTIFY_MQTT_PASSWORD="$(mq_password dev)"
+  export Broker__PasswordFile="$MQ_DIR/passwd" Broker__PidFile="$MQ_DIR/mosquitto.pid"
+}
+
 # --- verbs ---------------------------------------------------------------------------------------------
-up() { pg_up; mq_up; }
+up() { pg_up; mq_up; mq_env; }
 
 status() {
   if pg_running; then echo "postgresql: running on 127.0.0.1:$PG_PORT ($(pg_dir))"; else echo "postgresql: stopped"; fi
@@ -166,38 +200,71 @@ run_tests() {
   return "$rc"
 }
 
+# The processes the demo started, stopped together whatever ends it.
+DEMO_PIDS=()
+
+demo_stop() {
+  trap - EXIT INT TERM
+  [ -n "${1:-}" ] && say "dev.sh demo: $1"
+  local pid alive
+  for pid in "${DEMO_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 60); do
+    alive=0
+    for pid in "${DEMO_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.25
+  done
+  for pid in "${DEMO_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+
 demo() {
   setup; up
   cd "$ROOT"
   dotnet build src/WasteNotify.Service -c Release -v q -nologo >/dev/null
   dotnet build simulators/WasteNotify.FleetSimulator -c Release -v q -nologo >/dev/null
+  # The built programs themselves, not `dotnet run`, whose child would outlive a signal sent to it.
+  local wastenotify=(dotnet "$ROOT/src/WasteNotify.Service/bin/Release/net10.0/wastenotify.dll")
+  local simulator=(dotnet "$ROOT/simulators/WasteNotify.FleetSimulator/bin/Release/net10.0/WasteNotify.FleetSimulator.dll")
   # A fresh database per demo: a route runs once a day, and today's runs of an earlier demo are already over.
   PGPASSWORD="$PG_PASSWORD" "$(pg_bin)/psql" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d postgres -qAt \
     -c "DROP DATABASE IF EXISTS wastenotify_demo WITH (FORCE)" -c "CREATE DATABASE wastenotify_demo" >/dev/null
   export ConnectionStrings__WasteNotify="$WASTENOTIFY_PG;Database=wastenotify_demo"
-  export Mqtt__Host=127.0.0.1 Mqtt__Port="$MQTT_PORT"
+  export Mqtt__Host=127.0.0.1 Mqtt__Port="$MQTT_PORT" Mqtt__Username="$MQ_SERVICE_USER" Mqtt__Password="$(mq_password service)"
   # The secret that signs concierges' links: made once per machine, kept out of the repository.
   [ -s "$STATE/signing-key" ] || (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n' >"$STATE/signing-key")
   export Notifications__SigningKey="$(cat "$STATE/signing-key")" Notifications__PublicBaseUrl="$HTTP_URL/"
-  local key service fleet
-  key="$(dotnet run --project src/WasteNotify.Service -c Release --no-build -- apikey create --role admin --name demo 2>/dev/null)"
-  dotnet run --project src/WasteNotify.Service -c Release --no-build -- --urls "$HTTP_URL" &
-  service=$!
-  trap 'kill "${service:-}" "${fleet:-}" 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
+  local key out
+  key="$("${wastenotify[@]}" apikey create --role admin --name demo 2>/dev/null)" || die "could not create the demo's API key"
+  # Each simulated truck gets its own broker account, as a real tracker would; the broker refuses anyone else.
+  mkdir -p "$STATE/sim"
+  local credentials="$STATE/sim/credentials" i
+  (umask 077; : >"$credentials")
+  for i in 1 2 3 4; do
+    out="$("${wastenotify[@]}" broker add-truck "$(printf 'sim-%03d' "$i")" --save "$credentials" 2>&1 >/dev/null)" || die "broker add-truck failed: $out"
+  done
+
+  trap 'demo_stop "stopped by Ctrl-C: stopping the service and the fleet"; exit 130' INT
+  trap 'demo_stop "stopped by SIGTERM: stopping the service and the fleet"; exit 143' TERM
+  trap 'demo_stop' EXIT
+  "${wastenotify[@]}" --urls "$HTTP_URL" &
+  local service=$!
+  DEMO_PIDS+=("$service")
   # The fleet registers through the API, which answers once the service is up with its database and broker.
   local health=""
   for _ in $(seq 1 120); do
     health="$(http_status /health)"
     [ "$health" = 200 ] && break
-    kill -0 "$service" 2>/dev/null || die "the service exited; its output is above"
+    kill -0 "$service" 2>/dev/null || die "the service exited before it was healthy; its output is above"
     sleep 0.5
   done
   [ "$health" = 200 ] || die "$HTTP_URL/health does not answer 200 (${health:-no answer}): is the database or the broker down?"
   # A live fleet of 4 trucks on the default city, 10 times faster than real time; ground truth in .local/sim.
   # It first registers its trucks, buildings, routes and today's runs with the service, so tracking follows them.
-  dotnet run --project simulators/WasteNotify.FleetSimulator -c Release --no-build -- \
-    live --trucks 4 --speed 10 --port "$MQTT_PORT" --truth "$STATE/sim/truth" --register "$HTTP_URL" --api-key "$key" --concierges 3 &
-  fleet=$!
+  "${simulator[@]}" live --trucks 4 --speed 10 --port "$MQTT_PORT" --credentials "$credentials" --truth "$STATE/sim/truth" \
+    --register "$HTTP_URL" --api-key "$key" --concierges 3 &
+  local fleet=$!
+  DEMO_PIDS+=("$fleet")
   echo "WasteNotify is running on $HTTP_URL with a simulated fleet of 4 trucks (x10). Ctrl-C stops both."
   echo "  health:  $HTTP_URL/health     API: $HTTP_URL/openapi/v1.json"
   echo "  admin API key for this demo (X-Api-Key header): $key"
@@ -205,7 +272,24 @@ demo() {
   echo "  trucks, stops and ETAs: curl -H 'X-Api-Key: $key' $HTTP_URL/api/tracking"
   echo "  alerts decided, and their SMS (logged, not sent: no Twilio credentials):"
   echo "     curl -H 'X-Api-Key: $key' $HTTP_URL/api/alerts      curl -H 'X-Api-Key: $key' $HTTP_URL/api/outbox"
-  wait "$service"
+  echo "  the broker (127.0.0.1:$MQTT_PORT) takes no anonymous client: each truck has its own account ($credentials);"
+  echo "     watch the fixes: mosquitto_sub -p $MQTT_PORT -u $MQ_DEV_USER -P '$(mq_password dev)' -t 'wastenotify/#' -v"
+  echo "     a new truck's account: ${wastenotify[*]} broker add-truck TRUCK_ID"
+  local ended rc
+  while true; do
+    rc=0
+    wait -n -p ended "${DEMO_PIDS[@]}" || rc=$?
+    if [ "$ended" = "$service" ]; then
+      demo_stop "the service exited (code $rc; its output is above): stopping the fleet"
+      exit 1
+    fi
+    if [ "$rc" != 0 ]; then
+      demo_stop "the fleet simulator failed (code $rc; its output is above): stopping the service"
+      exit 1
+    fi
+    say "dev.sh demo: the simulated fleet has finished its day; the service keeps running (Ctrl-C stops it)"
+    DEMO_PIDS=("$service")
+  done
 }
 
 case "${1:-}" in

@@ -67,7 +67,7 @@ internal sealed record BrokerAccess(string Host, int Port, string? Username, str
         {
             Host = Host,
             Port = Port,
-            ClientId = $"wastenotify-sim-{truckId ?? "fleet"}-{Guid.NewGuid():N}"[..48],
+            ClientId = $"wastenotify-sim-{Guid.NewGuid():N}",
             MaxInflight = truckId is null ? 500 : 100,
             Tls = CaFile is null ? null : new MqttTlsSettings { CaFile = CaFile },
         };

@@ -98,14 +98,15 @@ internal sealed class FixPublisher(BrokerAccess access, string topicPrefix, bool
         timeout.CancelAfter(ConnectTimeout);
         try
         {
-            await publisher.Connection.ConnectAsync(timeout.Token);
+            publisher.Connection.Start();
+            await publisher.Connection.WaitConnectedOrRefusedAsync(timeout.Token);
             return publisher;
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is MqttRefusedException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
         {
             var error = publisher.Connection.LastError ?? "no answer";
             await publisher.DisposeAsync();
-            throw new InvalidOperationException($"could not connect to the MQTT broker at {settings.Host}:{settings.Port}{(settings.Username is null ? "" : $" as '{settings.Username}'")} within {ConnectTimeout.TotalSeconds:0} s: {error}");
+            throw new InvalidOperationException($"could not connect to the MQTT broker at {settings.Host}:{settings.Port}{(settings.Username is null ? "" : $" as '{settings.Username}'")}: {error}");
         }
         catch
         {

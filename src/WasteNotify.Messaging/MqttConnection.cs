@@ -28,6 +28,7 @@ public sealed partial class MqttConnection : IAsyncDisposable
     private readonly List<MqttTopicFilter> _filters = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _subscribed = NewSignal();
+    private readonly TaskCompletionSource<MqttRefusedException> _refused = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _lock = new();
     private TaskCompletionSource _connected = NewSignal();
     private TaskCompletionSource _lost = NewSignal();
@@ -131,6 +132,21 @@ public sealed partial class MqttConnection : IAsyncDisposable
         return connected.WaitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Like <see cref="WaitConnectedAsync(CancellationToken)"/>, but throws the broker's refusal (bad credentials, a
+    /// forbidden subscription) as soon as one comes, for a command-line tool that should say so rather than retry.
+    /// </summary>
+    public async Task WaitConnectedOrRefusedAsync(CancellationToken cancellationToken = default)
+    {
+        var connected = WaitConnectedAsync(cancellationToken);
+        if (await Task.WhenAny(connected, _refused.Task).ConfigureAwait(false) != connected && !IsConnected)
+        {
+            throw await _refused.Task.ConfigureAwait(false);
+        }
+
+        await connected.ConfigureAwait(false);
+    }
+
     /// <summary>Publishes once, now; throws when disconnected. <see cref="MqttPublisher"/> waits and retries instead.</summary>
     public Task<MqttClientPublishResult> PublishAsync(MqttApplicationMessage message, CancellationToken cancellationToken = default) =>
         _client.PublishAsync(message, cancellationToken);
@@ -200,6 +216,10 @@ public sealed partial class MqttConnection : IAsyncDisposable
             {
                 _lastError = Describe(ex);
                 Log.ConnectFailed(_logger, _settings.Host, _settings.Port, _lastError, delay);
+                if (ex is MqttRefusedException refused)
+                {
+                    _refused.TrySetResult(refused);
+                }
             }
 
             try

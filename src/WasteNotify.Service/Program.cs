@@ -11,6 +11,11 @@ if (args is ["apikey", ..])
     return await ApiKeyCommand.RunAsync(args, builder.Configuration, Console.Out, Console.Error, CancellationToken.None);
 }
 
+if (args is ["broker", ..])
+{
+    return await BrokerCommand.RunAsync(args, builder.Configuration, Console.Out, Console.Error, CancellationToken.None);
+}
+
 if (args is ["telemetry", ..])
 {
     return await TelemetryImportCommand.RunAsync(args, builder.Configuration, Console.Out, Console.Error, TimeProvider.System, CancellationToken.None);

@@ -24,6 +24,27 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The broker writes its process id here: what <c>wastenotify broker add-truck</c> signals to reload.</summary>
+    public string PidFile => Path.Combine(Directory, "mosquitto.pid");
+
+    /// <summary>The repository's ACL (deploy/mosquitto.acl), for brokers configured as the project's own.</summary>
+    public static string ProjectAcl
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                var acl = Path.Combine(dir.FullName, "deploy", "mosquitto.acl");
+                if (File.Exists(acl))
+                {
+                    return acl;
+                }
+            }
+
+            throw new InvalidOperationException("deploy/mosquitto.acl not found above " + AppContext.BaseDirectory);
+        }
+    }
+
     /// <summary>Writes the configuration; <paramref name="listenerConfig"/> replaces the plain listener (for TLS or passwords).</summary>
     public static MosquittoBroker Create(Func<int, string, string>? listenerConfig = null)
     {
@@ -39,6 +60,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
             autosave_interval 1
             max_queued_messages 1000000
             max_inflight_messages 100
+            pid_file {directory}/mosquitto.pid
             log_dest file {directory}/mosquitto.log
             log_type error
             log_type warning

@@ -17,9 +17,27 @@ public static class TestEnvironment
     /// The shared broker's test user (deploy/dev.sh makes it, allowed every topic, since each test has its own prefixes);
     /// unset against a broker that lets anonymous clients in.
     /// </summary>
-    public static string? MqttUsername => Environment.GetEnvironmentVariable("WASTENOTIFY_MQTT_USERNAME");
+    public static string? MqttUsername => Environment.GetEnvironmentVariable("WASTENOTIFY_MQTT_USERNAME") ?? (DevPassword is null ? null : "wastenotify-dev");
 
-    public static string? MqttPassword => Environment.GetEnvironmentVariable("WASTENOTIFY_MQTT_PASSWORD");
+    public static string? MqttPassword => Environment.GetEnvironmentVariable("WASTENOTIFY_MQTT_PASSWORD") ?? DevPassword;
+
+    /// <summary>Where deploy/dev.sh keeps the development account's password, for a plain <c>dotnet test</c> after <c>dev.sh up</c>.</summary>
+    private static string? DevPassword { get; } = FindDevPassword();
+
+    private static string? FindDevPassword()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "WasteNotify.sln")))
+            {
+                var state = Environment.GetEnvironmentVariable("WASTENOTIFY_STATE_DIR") ?? Path.Combine(dir.FullName, ".local");
+                var file = Path.Combine(state, "mosquitto", "dev.password");
+                return File.Exists(file) ? File.ReadAllText(file).Trim() : null;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>mosquitto_pub/mosquitto_sub arguments for the shared broker: host, port and the test user.</summary>
     public static IEnumerable<string> MosquittoClientArguments()

@@ -167,6 +167,8 @@ internal static class IngestBenchmark
         info.Environment["Mqtt__Host"] = TestEnvironment.MqttHost;
         info.Environment["Mqtt__Port"] = TestEnvironment.MqttPort.ToString(CultureInfo.InvariantCulture);
         info.Environment["Mqtt__ClientId"] = $"bench-service-{Guid.NewGuid():N}";
+        info.Environment["Mqtt__Username"] = TestEnvironment.MqttUsername;
+        info.Environment["Mqtt__Password"] = TestEnvironment.MqttPassword;
         info.Environment["Ingest__TopicPrefix"] = prefix;
         info.Environment["Notifications__SigningKey"] = TestEnvironment.SigningKey;
         info.Environment["Logging__LogLevel__Default"] = "Warning";

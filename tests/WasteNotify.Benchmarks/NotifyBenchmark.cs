@@ -99,6 +99,8 @@ internal static class NotifyBenchmark
             ["Mqtt:Host"] = TestEnvironment.MqttHost,
             ["Mqtt:Port"] = TestEnvironment.MqttPort.ToString(CultureInfo.InvariantCulture),
             ["Mqtt:ClientId"] = TestEnvironment.UniqueName("bench-service"),
+            ["Mqtt:Username"] = TestEnvironment.MqttUsername,
+            ["Mqtt:Password"] = TestEnvironment.MqttPassword,
             // A persistent session would outlive the benchmark in the broker.
             ["Mqtt:CleanSession"] = "true",
             ["Ingest:TopicPrefix"] = topicPrefix,

@@ -43,6 +43,8 @@ internal sealed class ServiceProcess : IAsyncDisposable
                      ["Mqtt__Host"] = TestEnvironment.MqttHost,
                      ["Mqtt__Port"] = TestEnvironment.MqttPort.ToString(CultureInfo.InvariantCulture),
                      ["Mqtt__ClientId"] = clientId,
+                     ["Mqtt__Username"] = TestEnvironment.MqttUsername ?? "",
+                     ["Mqtt__Password"] = TestEnvironment.MqttPassword ?? "",
                      ["Mqtt__CleanSession"] = "false",
                      ["Ingest__TopicPrefix"] = topicPrefix,
                      ["Ingest__OwnTracksPrefix"] = topicPrefix + "-ot",

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+using WasteNotify.Core.Telemetry;
+using WasteNotify.Service.Data;
+
+namespace WasteNotify.Service.Security;
+
+/// <summary>
+/// <c>wastenotify broker add-truck ID [--save FILE]</c> and <c>broker remove-truck ID</c>: a truck's own account on the
+/// broker, written into Mosquitto's password file (<c>Broker:PasswordFile</c>), then the broker told to reload it
+/// (SIGHUP to the process in <c>Broker:PidFile</c>). The broker's ACL lets an account publish only on the topics of
+/// the truck it is named after.
+/// </summary>
+public static class BrokerCommand
+{
+    public const string Usage = """
+        usage: wastenotify broker add-truck TRUCK_ID [--save FILE]    a new password for the truck's broker account (shown once)
+               wastenotify broker remove-truck TRUCK_ID               the truck's account is gone: its tracker is refused
+        settings: Broker:PasswordFile (Mosquitto's password_file), Broker:PidFile (optional: the broker is sent SIGHUP to reload)
+        """;
+
+    public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        if (args is not ["broker", var verb, var truckId, .. var rest] || verb is not ("add-truck" or "remove-truck"))
+        {
+            await error.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        string? save = null;
+        if (rest is ["--save", var file] && verb == "add-truck")
+        {
+            save = file;
+        }
+        else if (rest.Length > 0)
+        {
+            await error.WriteLineAsync($"unexpected '{string.Join(' ', rest)}'\n{Usage}");
+            return 2;
+        }
+
+        if (!TelemetryParser.IsValidTruckId(truckId))
+        {
+            await error.WriteLineAsync($"'{truckId}' is not a truck id: 1 to 64 letters, digits, '.', '_' or '-'");
+            return 2;
+        }
+
+        var passwordFile = configuration["Broker:PasswordFile"];
+        if (string.IsNullOrWhiteSpace(passwordFile))
+        {
+            await error.WriteLineAsync("Broker:PasswordFile is not set (environment: Broker__PasswordFile): the password_file of the Mosquitto broker, on this machine");
+            return 1;
+        }
+
+        if (verb == "remove-truck")
+        {
+            var had = await BrokerPasswordFile.SetAsync(passwordFile, truckId, null, ct);
+            await error.WriteLineAsync(had ? $"Removed the broker account of truck {truckId}. {await ReloadAsync(configuration)}" : $"Truck {truckId} had no broker account in {passwordFile}.");
+            return had ? 0 : 1;
+        }
+
+        var password = BrokerPasswordFile.NewPassword();
+        var replaced = await BrokerPasswordFile.SetAsync(passwordFile, truckId, password, ct);
+        if (save is not null)
+        {
+            await SaveAsync(save, truckId, password, ct);
+        }
+
+        await output.WriteLineAsync(Instructions(configuration, truckId, password));
+        await error.WriteLineAsync($"{(replaced ? "Replaced the password of" : "Created")} the broker account of truck {truckId} in {passwordFile}. {await ReloadAsync(configuration)}");
+        await error.WriteLineAsync(await RegistrationWarningAsync(configuration, truckId, ct));
+        return 0;
+    }
+
+    private static string Instructions(IConfiguration configuration, string truckId, string password)
+    {
+        var host = configuration["Mqtt:Host"] ?? "127.0.0.1";
+        var port = configuration["Mqtt:Port"] ?? "1883";
+        var prefix = configuration["Ingest:TopicPrefix"] ?? "wastenotify";
+        var ownTracks = configuration["Ingest:OwnTracksPrefix"] ?? "owntracks";
+        return string.Create(CultureInfo.InvariantCulture, $"""
+            Broker account for truck {truckId} (the password is shown once; add-truck again replaces it):
+              broker    {host}:{port} (the address the service uses; give trackers the one they reach), MQTT 3.1.1 or 5
+              username  {truckId}
+              password  {password}
+            A tracker publishes each fix at QoS 1 on {prefix}/trucks/{truckId}/telemetry, e.g.
+              {"{"}"ts":"2026-11-22T07:00:00.000Z","lat":48.8566,"lon":2.3522,"speed":4.2,"heading":90{"}"}
+              mosquitto_pub -h {host} -p {port} -u {truckId} -P '{password}' -q 1 -t {prefix}/trucks/{truckId}/telemetry -m '...'
+            The OwnTracks app on the driver's phone: Connection > Mode MQTT, Host {host}, Port {port}, Username {truckId},
+              Password as above, Device ID anything (e.g. phone); it publishes on {ownTracks}/{truckId}/<device>, read as truck {truckId}.
+            Any other topic, or another truck's, is refused by the broker.
+            """);
+    }
+
+    /// <summary>Lines <c>truckId password</c>, the one for this truck replaced: what the fleet simulator's --credentials reads.</summary>
+    private static async Task SaveAsync(string path, string truckId, string password, CancellationToken ct)
+    {
+        var lines = File.Exists(path) ? (await File.ReadAllLinesAsync(path, ct)).Where(l => !l.StartsWith(truckId + " ", StringComparison.Ordinal)).ToList() : [];
+        lines.Add($"{truckId} {password}");
+        await File.WriteAllLinesAsync(path, lines, ct);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
+    private static async Task<string> ReloadAsync(IConfiguration configuration)
+    {
+        var pidFile = configuration["Broker:PidFile"];
+        if (string.IsNullOrWhiteSpace(pidFile) || !File.Exists(pidFile)
+            || !int.TryParse((await File.ReadAllTextAsync(pidFile)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        {
+            return "Tell the broker to reload it (kill -HUP its process, or systemctl reload mosquitto): until then the old accounts hold.";
+        }
+
+        try
+        {
+            using var kill = Process.Start(new ProcessStartInfo("kill", ["-HUP", pid.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+            await kill.WaitForExitAsync();
+            return kill.ExitCode == 0 ? $"The broker (pid {pid}) reloaded it." : $"Could not signal the broker (pid {pid}); reload it by hand.";
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            return $"Could not signal the broker ({ex.Message}); reload it by hand.";
+        }
+    }
+
+    private static async Task<string> RegistrationWarningAsync(IConfiguration configuration, string truckId, CancellationToken ct)
+    {
+        try
+        {
+            await using var db = await CliDatabase.OpenAsync(configuration, TextWriter.Null, ct);
+            if (db is null)
+            {
+                return "(No database configured: could not check that the truck is registered.)";
+            }
+
+            await using var cmd = db.CreateCommand("SELECT 1 FROM trucks WHERE id = @id");
+            cmd.Parameters.AddWithValue("id", truckId);
+            return await cmd.ExecuteScalarAsync(ct) is null
+                ? $"Note: truck {truckId} is not registered: the service refuses its fixes (unknown_truck) until it is (PUT /api/trucks/{truckId})."
+                : $"Truck {truckId} is registered: its fixes will be taken.";
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            return $"(Could not check that the truck is registered: {ex.Message})";
+        }
+    }
+}
