@@ -45,7 +45,7 @@ internal sealed class FleetRegistration(HttpClient http, TextWriter log) : IDisp
         // Only routes the service does not hold as they are: importing one replaces it, and with it its runs.
         var buildings = plan.Buildings.ToDictionary(b => b.Id, StringComparer.Ordinal);
         var wanted = AsImported(plan.Routes.Select(r => new CollectionRoute(r.TruckId, r.TruckId, [.. r.Stops.Select(s => s.BuildingId)], r.Path, new RouteSchedule(EveryDay, plannedStart))), buildings);
-        var held = (await SendAsync<RouteView[]>(HttpMethod.Get, "/api/routes", null, ct)).ToDictionary(r => r.Id, StringComparer.Ordinal);
+        var held = (await AllAsync<RouteView>("/api/routes?limit=1000", ct)).ToDictionary(r => r.Id, StringComparer.Ordinal);
         var changed = wanted.Where(r => !(held.TryGetValue(r.Id, out var h) && h.Matches(r))).ToList();
         if (changed.Count > 0)
         {
@@ -152,6 +152,22 @@ internal sealed class FleetRegistration(HttpClient http, TextWriter log) : IDisp
             return (await response.Content.ReadFromJsonAsync<T>(ct))!;
         }
     }
+
+    /// <summary>Every item of one of the service's paged lists, following its next links.</summary>
+    private async Task<List<T>> AllAsync<T>(string path, CancellationToken ct)
+    {
+        var items = new List<T>();
+        for (string? next = path; next is not null;)
+        {
+            var page = await SendAsync<Page<T>>(HttpMethod.Get, next, null, ct);
+            items.AddRange(page.Items);
+            next = page.Next;
+        }
+
+        return items;
+    }
+
+    private sealed record Page<T>(T[] Items, string? Next);
 
     private sealed record CityView(string Source);
 

@@ -24,6 +24,7 @@ public static class Extensions
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
+        services.AddOptions<ApiLimits>().BindConfiguration("Api").ValidateDataAnnotations().ValidateOnStart();
 
         var connectionString = builder.Configuration.GetConnectionString("WasteNotify");
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -137,6 +138,7 @@ public static class Extensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseBodyLimits();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -107,7 +107,7 @@ public sealed class RegistrationTests : IAsyncLifetime
     /// <summary>GET /api/routes, once checked to be the fleet's routes: truck = route id, the same stops in order, the same path, every day.</summary>
     private async Task<Route[]> AssertRoutesAreTheFleetsAsync(FleetPlan fleet)
     {
-        var routes = (await (await _host.ClientAsync(ApiRole.Pilot)).GetFromJsonAsync<Route[]>("/api/routes"))!;
+        var routes = (await (await _host.ClientAsync(ApiRole.Pilot)).AllAsync<Route>("/api/routes")).ToArray();
         Assert.Equal(fleet.Routes.Select(r => r.TruckId), routes.Select(r => r.Id));
         foreach (var (route, (truck, stops, path)) in routes.Zip(fleet.Routes))
         {
@@ -122,7 +122,7 @@ public sealed class RegistrationTests : IAsyncLifetime
     }
 
     private async Task<Run[]> RunsAsync(DateOnly date) =>
-        (await (await _host.ClientAsync(ApiRole.Pilot)).GetFromJsonAsync<Run[]>($"/api/runs?date={date:yyyy-MM-dd}"))!;
+        (await (await _host.ClientAsync(ApiRole.Pilot)).AllAsync<Run>($"/api/runs?date={date:yyyy-MM-dd}")).ToArray();
 
     /// <summary>What the service holds of trucks, buildings, routes and the dates' runs (with their ids), as it answers it.</summary>
     private async Task<string> EverythingAsync(IEnumerable<DateOnly> dates)

@@ -41,12 +41,22 @@ public static class BuildingCsv
                 throw new ImportException(at, "id", "is empty");
             }
 
+            if (FieldLengths.TooLong(id, FieldLengths.Id) is { } longId)
+            {
+                throw new ImportException(at, "id", longId);
+            }
+
             if (!ids.Add(id))
             {
                 throw new ImportException(at, "id", $"'{id}' appears twice");
             }
 
             var address = fields[1].Trim();
+            if (FieldLengths.TooLong(address, FieldLengths.Address) is { } longAddress)
+            {
+                throw new ImportException(at, "address", longAddress);
+            }
+
             if (fields[2].Trim().Length == 0 || fields[3].Trim().Length == 0)
             {
                 throw new ImportException(at, fields[2].Trim().Length == 0 ? "lat" : "lon",
@@ -59,6 +69,11 @@ public static class BuildingCsv
                 : int.TryParse(fields[4].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var b) && b is >= 1 and <= 500 ? b
                 : throw new ImportException(at, "bins", $"'{fields[4]}' is not a whole number from 1 to 500");
             var notes = fields[5].Trim();
+            if (FieldLengths.TooLong(notes, FieldLengths.AccessNotes) is { } longNotes)
+            {
+                throw new ImportException(at, "access_notes", longNotes);
+            }
+
             buildings.Add(new Building(id, address, new(lat, lon), bins, notes.Length == 0 ? null : notes));
         }
 

@@ -111,6 +111,11 @@ public static class RouteGeoJson
                 }
 
                 var routeId = Text(props, "routeId") ?? throw new ImportException(at, "routeId", "missing");
+                if (FieldLengths.TooLong(routeId, FieldLengths.Id) is { } longId)
+                {
+                    throw new ImportException(at, "routeId", longId);
+                }
+
                 var geometry = feature.TryGetProperty("geometry", out var g) && g.ValueKind == JsonValueKind.Object ? g : throw new ImportException(at, "geometry", "missing");
                 switch (Text(props, "kind"))
                 {

@@ -30,8 +30,8 @@ public static class ConciergeEndpoints
     internal static IResult UnknownConcierge(long id) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown concierge", detail: $"there is no concierge {id}");
 
-    private static async Task<IResult> ListAsync(string? building, NpgsqlDataSource db, CancellationToken ct) =>
-        Results.Ok(await ConciergeRecords.ReadAsync(db, null, building, ct));
+    private static Task<IResult> ListAsync(string? building, [AsParameters] PageQuery page, HttpRequest request, NpgsqlDataSource db, IOptions<ApiLimits> limits, CancellationToken ct) =>
+        Paging.RespondAsync<ConciergeView>(page, limits.Value, request, async () => await ConciergeRecords.ReadAsync(db, null, building, ct));
 
     private static async Task<IResult> GetAsync(long id, NpgsqlDataSource db, CancellationToken ct) =>
         (await ConciergeRecords.ReadAsync(db, id, null, ct)).FirstOrDefault() is { } concierge ? Results.Ok(concierge) : UnknownConcierge(id);

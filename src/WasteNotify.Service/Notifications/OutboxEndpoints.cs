@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Npgsql;
@@ -10,9 +11,6 @@ namespace WasteNotify.Service.Notifications;
 /// <summary>/api/outbox: the SMS sent or waiting, newest first, with their attempts; numbers masked so the view spreads none.</summary>
 public static partial class OutboxEndpoints
 {
-    public const int DefaultLimit = 100;
-    public const int MaxLimit = 1000;
-
     private static readonly string[] Statuses =
         ["pending", "sending", "accepted", "queued", "sent", "delivered", "undelivered", "failed", "logged", "suppressed", "expired"];
 
@@ -22,24 +20,8 @@ public static partial class OutboxEndpoints
         return app;
     }
 
-    /// <summary>The <c>limit</c> query parameter: <see cref="DefaultLimit"/> when absent, from 1 to <see cref="MaxLimit"/>.</summary>
-    internal static int Limit(string? text, Dictionary<string, string[]> errors)
-    {
-        if (text is null)
-        {
-            return DefaultLimit;
-        }
-
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= MaxLimit)
-        {
-            return limit;
-        }
-
-        errors["limit"] = [$"must be a whole number from 1 to {MaxLimit}"];
-        return 0;
-    }
-
-    private static async Task<IResult> ListAsync(string? status, string? limit, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<IResult> ListAsync(string? status, [AsParameters] PageQuery page, HttpRequest request, NpgsqlDataSource db,
+        IOptions<ApiLimits> limits, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (status is not null && !Statuses.Contains(status))
@@ -47,14 +29,26 @@ public static partial class OutboxEndpoints
             errors["status"] = [$"must be one of {string.Join(", ", Statuses)}"];
         }
 
-        var count = Limit(limit, errors);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
         }
 
+        return await Paging.RespondAsync<OutboxView>(page, limits.Value, request, async window =>
+            (await ReadAsync(db, status, window, ct), await CountAsync(db, status, ct)));
+    }
+
+    private static async Task<long> CountAsync(NpgsqlDataSource db, string? status, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT count(*) FROM outbox WHERE $1::text IS NULL OR status = $1");
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = status, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    private static async Task<List<OutboxView>> ReadAsync(NpgsqlDataSource db, string? status, (int Offset, int Limit) window, CancellationToken ct)
+    {
         await using var cmd = db.CreateCommand("""
-            WITH shown AS (SELECT * FROM outbox WHERE $1::text IS NULL OR status = $1 ORDER BY created_at DESC, id DESC LIMIT $2)
+            WITH shown AS (SELECT * FROM outbox WHERE $1::text IS NULL OR status = $1 ORDER BY created_at DESC, id DESC OFFSET $2 LIMIT $3)
             SELECT o.id, o.alert_id, a.kind, a.run_id, a.building_id, o.to_phone, o.status, o.reason, o.attempts, o.next_attempt_at, o.provider_sid,
                    o.error_code, o.created_at, o.updated_at,
                    t.attempt, t.started_at, t.finished_at, t.outcome, t.http_status, t.error_code, t.detail
@@ -62,7 +56,8 @@ public static partial class OutboxEndpoints
             ORDER BY o.created_at DESC, o.id DESC, t.attempt
             """);
         cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = status, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
+        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = window.Offset });
+        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = window.Limit });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var list = new List<OutboxView>();
         while (await reader.ReadAsync(ct))
@@ -84,7 +79,7 @@ public static partial class OutboxEndpoints
             }
         }
 
-        return Results.Ok(list);
+        return list;
     }
 
     private static string? Text(NpgsqlDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetString(i);

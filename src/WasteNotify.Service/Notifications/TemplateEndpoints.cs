@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Security.Claims;
 using Npgsql;
 using WasteNotify.Core.Notifications;
@@ -27,13 +28,14 @@ public static class TemplateEndpoints
         return app;
     }
 
-    private static async Task<IResult> ListAsync(NpgsqlDataSource db, CancellationToken ct)
-    {
-        var custom = await ReadAsync(db, ct);
-        return Results.Ok(AlertKinds.All.SelectMany(kind => Languages.All.Select(language => custom.TryGetValue((kind, language), out var row)
-            ? View(kind, language, MessageTemplate.Parse(row.Body), custom: true, row.UpdatedAt, row.UpdatedBy)
-            : View(kind, language, DefaultTemplates.For(kind, language), custom: false, null, null))));
-    }
+    private static Task<IResult> ListAsync([AsParameters] PageQuery page, HttpRequest request, NpgsqlDataSource db, IOptions<ApiLimits> limits, CancellationToken ct) =>
+        Paging.RespondAsync<TemplateView>(page, limits.Value, request, async () =>
+        {
+            var custom = await ReadAsync(db, ct);
+            return [.. AlertKinds.All.SelectMany(kind => Languages.All.Select(language => custom.TryGetValue((kind, language), out var row)
+                ? View(kind, language, MessageTemplate.Parse(row.Body), custom: true, row.UpdatedAt, row.UpdatedBy)
+                : View(kind, language, DefaultTemplates.For(kind, language), custom: false, null, null)))];
+        });
 
     /// <summary>Checks the text (placeholders, braces, length), renders it with the sample values, stores it, and has the notifier reload.</summary>
     private static async Task<IResult> PutAsync(string kind, string language, TemplateInput input, ClaimsPrincipal user, NpgsqlDataSource db,

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using WasteNotify.Core.City;
 using WasteNotify.Core.Streets;
@@ -25,11 +26,12 @@ public static class BuildingEndpoints
         group.MapGet("/{id}", GetAsync).RequireAuthorization(Policies.Read);
         group.MapPut("/{id}", PutAsync).RequireAuthorization(Policies.Write);
         group.MapDelete("/{id}", DeleteAsync).RequireAuthorization(Policies.Write);
-        group.MapPost("/import", ImportAsync).RequireAuthorization(Policies.Write).Accepts<string>("text/csv");
+        group.MapPost("/import", ImportAsync).RequireAuthorization(Policies.Write).Accepts<string>("text/csv").WithBodyLimit(BodyLimits.Kind.Import);
         return app;
     }
 
-    private static async Task<IResult> ListAsync(NpgsqlDataSource db, CancellationToken ct) => Results.Ok(await ReadAsync(db, null, ct));
+    private static Task<IResult> ListAsync([AsParameters] PageQuery page, HttpRequest request, NpgsqlDataSource db, IOptions<ApiLimits> limits, CancellationToken ct) =>
+        Paging.RespondAsync<BuildingView>(page, limits.Value, request, async window => (await ReadAsync(db, null, ct, window), await Paging.CountAsync(db, "buildings", ct)));
 
     private static async Task<IResult> GetAsync(string id, NpgsqlDataSource db, CancellationToken ct) =>
         (await ReadAsync(db, id, ct)).FirstOrDefault() is { } building ? Results.Ok(building) : Results.NotFound();
@@ -37,14 +39,23 @@ public static class BuildingEndpoints
     private static async Task<IResult> PutAsync(string id, BuildingInput input, NpgsqlDataSource db, CityMap city, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(id) || id.Length > 64)
+        if (string.IsNullOrWhiteSpace(id) || id.Length > FieldLengths.Id)
         {
-            errors["id"] = ["must be 1 to 64 characters"];
+            errors["id"] = [$"must be 1 to {FieldLengths.Id} characters"];
         }
 
         if (string.IsNullOrWhiteSpace(input.Address))
         {
             errors["address"] = ["is required"];
+        }
+        else if (FieldLengths.TooLong(input.Address.Trim(), FieldLengths.Address) is { } longAddress)
+        {
+            errors["address"] = [longAddress];
+        }
+
+        if (FieldLengths.TooLong(input.AccessNotes, FieldLengths.AccessNotes) is { } longNotes)
+        {
+            errors["accessNotes"] = [longNotes];
         }
 
         if (input.Lat is not (>= -90 and <= 90))
@@ -141,13 +152,15 @@ public static class BuildingEndpoints
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    internal static async Task<List<BuildingView>> ReadAsync(NpgsqlDataSource db, string? id, CancellationToken ct)
+    internal static async Task<List<BuildingView>> ReadAsync(NpgsqlDataSource db, string? id, CancellationToken ct, (int Offset, int Limit)? window = null)
     {
         await using var cmd = db.CreateCommand("""
             SELECT id, address, lat, lon, street_lat, street_lon, bins, access_notes FROM buildings
-            WHERE @id IS NULL OR id = @id ORDER BY id
+            WHERE @id IS NULL OR id = @id ORDER BY id OFFSET @offset LIMIT @limit
             """);
         cmd.Parameters.Add(new NpgsqlParameter<string?>("id", NpgsqlTypes.NpgsqlDbType.Text) { TypedValue = id });
+        cmd.Parameters.AddWithValue("offset", window?.Offset ?? 0);
+        cmd.Parameters.AddWithValue("limit", window?.Limit ?? int.MaxValue);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var list = new List<BuildingView>();
         while (await reader.ReadAsync(ct))

@@ -9,7 +9,6 @@ namespace WasteNotify.Service.Web;
 /// <summary>/api/city: the street network in use, and the import of an OpenStreetMap extract (XML or PBF).</summary>
 public static class CityEndpoints
 {
-    private const long MaxExtractBytes = 256L * 1024 * 1024;
 
     public static IEndpointRouteBuilder MapCity(this IEndpointRouteBuilder app)
     {
@@ -21,7 +20,7 @@ public static class CityEndpoints
         }).RequireAuthorization(Policies.Read);
         group.MapPost("/import", ImportAsync).RequireAuthorization(Policies.Admin)
             .Accepts<byte[]>("application/xml", "application/octet-stream")
-            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxExtractBytes));
+            .WithBodyLimit(BodyLimits.Kind.CityImport);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -22,20 +23,12 @@ public static class OperationsEndpoints
         return app;
     }
 
-    private static IResult GetRejections(RejectionSample sample, string? reason = null)
+    private static async Task<IResult> GetRejections(RejectionSample sample, [AsParameters] PageQuery page, HttpRequest request, IOptions<ApiLimits> limits, string? reason = null)
     {
-        if (reason is null)
-        {
-            return Results.Ok(sample.Snapshot());
-        }
-
-        var match = RejectReasons.FromLabel(reason);
-        return match is null
-            ? Results.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["reason"] = [$"unknown reason '{reason}'; one of: {string.Join(", ", RejectReasons.All.Select(r => r.Label()))}"],
-            })
-            : Results.Ok(sample.Snapshot(match));
+        var match = reason is null ? null : RejectReasons.FromLabel(reason);
+        return reason is not null && match is null
+            ? Problems.Invalid("reason", $"unknown reason '{reason}'; one of: {string.Join(", ", RejectReasons.All.Select(r => r.Label()))}")
+            : await Paging.RespondAsync(page, limits.Value, request, () => Task.FromResult(sample.Snapshot(match)));
     }
 
     private static Task WriteHealthAsync(HttpContext context, HealthReport report)

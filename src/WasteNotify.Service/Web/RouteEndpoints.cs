@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using WasteNotify.Core.City;
 using WasteNotify.Core.Streets;
@@ -21,7 +22,7 @@ public static class RouteEndpoints
     public static IEndpointRouteBuilder MapRoutes(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/routes").WithTags("Routes");
-        group.MapGet("/", async (NpgsqlDataSource db, CancellationToken ct) => Results.Ok((await RouteStore.ReadAsync(db, null, ct)).Select(RouteView.From))).RequireAuthorization(Policies.Read);
+        group.MapGet("/", ListAsync).RequireAuthorization(Policies.Read);
         group.MapGet("/export", ExportAsync).RequireAuthorization(Policies.Read).Produces(200, contentType: "application/geo+json");
         group.MapGet("/{id}", async (string id, NpgsqlDataSource db, CancellationToken ct) =>
             (await RouteStore.ReadAsync(db, id, ct)).FirstOrDefault() is { } r ? Results.Ok(RouteView.From(r)) : Results.NotFound()).RequireAuthorization(Policies.Read);
@@ -31,10 +32,14 @@ public static class RouteEndpoints
             cmd.Parameters.AddWithValue("id", id);
             return await cmd.ExecuteNonQueryAsync(ct) == 1 ? Results.NoContent() : Results.NotFound();
         }).RequireAuthorization(Policies.Write);
-        group.MapPost("/import", ImportAsync).RequireAuthorization(Policies.Write).Accepts<string>("application/geo+json");
+        group.MapPost("/import", ImportAsync).RequireAuthorization(Policies.Write).Accepts<string>("application/geo+json").WithBodyLimit(BodyLimits.Kind.Import);
         group.MapPost("/generate", GenerateAsync).RequireAuthorization(Policies.Write);
         return app;
     }
+
+    /// <summary>A page of the routes (read whole, then cut: a city has tens or hundreds of them, not millions).</summary>
+    private static Task<IResult> ListAsync([AsParameters] PageQuery page, HttpRequest request, NpgsqlDataSource db, IOptions<ApiLimits> limits, CancellationToken ct) =>
+        Paging.RespondAsync<RouteView>(page, limits.Value, request, async () => [.. (await RouteStore.ReadAsync(db, null, ct)).Select(RouteView.From)]);
 
     private static async Task<IResult> ExportAsync(NpgsqlDataSource db, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Npgsql;
 using WasteNotify.Service.City;
 using WasteNotify.Service.Notifications;
@@ -58,9 +59,10 @@ public static class RunEndpoints
         return Results.Ok(new { id, status = "cancelled" });
     }
 
-    private static async Task<IResult> ListAsync(string? date, NpgsqlDataSource db, CancellationToken ct) =>
+    /// <summary>A page of a day's runs (read whole, then cut: a day has one run per route).</summary>
+    private static async Task<IResult> ListAsync(string? date, [AsParameters] PageQuery page, HttpRequest request, NpgsqlDataSource db, IOptions<ApiLimits> limits, CancellationToken ct) =>
         date is null ? Problems.Invalid("date", "is required (YYYY-MM-DD)")
-        : DateOnly.TryParseExact(date, "yyyy-MM-dd", out var day) ? Results.Ok(await ReadAsync(db, day, ct))
+        : DateOnly.TryParseExact(date, "yyyy-MM-dd", out var day) ? await Paging.RespondAsync<RunView>(page, limits.Value, request, async () => await ReadAsync(db, day, ct))
         : Problems.Invalid("date", $"'{date}' is not a date YYYY-MM-DD");
 
     private static async Task<List<RunView>> ReadAsync(NpgsqlDataSource db, DateOnly date, CancellationToken ct)

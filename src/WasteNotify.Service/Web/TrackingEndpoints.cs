@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Npgsql;
 using WasteNotify.Service.Security;
 using WasteNotify.Service.Tracking;
@@ -38,7 +39,8 @@ public static class TrackingEndpoints
 {
     public static IEndpointRouteBuilder MapTracking(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/tracking", (LiveRuns live) => Results.Ok(live.All())).RequireAuthorization(Policies.Read).WithTags("Tracking");
+        app.MapGet("/api/tracking", ([AsParameters] PageQuery page, HttpRequest request, LiveRuns live, IOptions<ApiLimits> limits) =>
+            Paging.RespondAsync(page, limits.Value, request, () => Task.FromResult(live.All()))).RequireAuthorization(Policies.Read).WithTags("Tracking");
         app.MapGet("/api/runs/{id:long}/etas", (long id, LiveRuns live) =>
                 live.Get(id) is { } run ? Results.Ok(run)
                 : Results.Problem(statusCode: 404, title: "Run not tracked", detail: $"run {id} is not being tracked: unknown, cancelled, without a truck, or over"))

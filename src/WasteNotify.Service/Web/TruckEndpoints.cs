@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using Npgsql;
+using WasteNotify.Core.City;
 using WasteNotify.Core.Telemetry;
 using WasteNotify.Service.Ingest;
 using WasteNotify.Service.Security;
@@ -15,7 +17,7 @@ public static class TruckEndpoints
     public static IEndpointRouteBuilder MapTrucks(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/trucks").WithTags("Trucks");
-        group.MapGet("/", async (NpgsqlDataSource db, CancellationToken ct) => Results.Ok(await ReadAsync(db, null, ct))).RequireAuthorization(Policies.Read);
+        group.MapGet("/", ListAsync).RequireAuthorization(Policies.Read);
         group.MapGet("/{id}", async (string id, NpgsqlDataSource db, CancellationToken ct) =>
             (await ReadAsync(db, id, ct)).FirstOrDefault() is { } truck ? Results.Ok(truck) : Results.NotFound()).RequireAuthorization(Policies.Read);
         group.MapPut("/{id}", PutAsync).RequireAuthorization(Policies.Write);
@@ -30,6 +32,9 @@ public static class TruckEndpoints
         return app;
     }
 
+    private static Task<IResult> ListAsync([AsParameters] PageQuery page, HttpRequest request, NpgsqlDataSource db, IOptions<ApiLimits> limits, CancellationToken ct) =>
+        Paging.RespondAsync<TruckView>(page, limits.Value, request, async window => (await ReadAsync(db, null, ct, window), await Paging.CountAsync(db, "trucks", ct)));
+
     private static async Task<IResult> PutAsync(string id, TruckInput input, NpgsqlDataSource db, TruckDirectory devices, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -42,8 +47,16 @@ public static class TruckEndpoints
         {
             errors["name"] = ["is required"];
         }
+        else if (FieldLengths.TooLong(input.Name.Trim(), FieldLengths.Name) is { } longName)
+        {
+            errors["name"] = [longName];
+        }
 
-        if (input.OwnTracksDevice is { } device && device.Split('/') is not [{ Length: > 0 }, { Length: > 0 }])
+        if (FieldLengths.TooLong(input.OwnTracksDevice, FieldLengths.Device) is { } longDevice)
+        {
+            errors["ownTracksDevice"] = [longDevice];
+        }
+        else if (input.OwnTracksDevice is { } device && device.Split('/') is not [{ Length: > 0 }, { Length: > 0 }])
         {
             errors["ownTracksDevice"] = ["must be 'user/device'"];
         }
@@ -86,10 +99,14 @@ public static class TruckEndpoints
         return Results.Ok((await ReadAsync(db, id, ct)).Single());
     }
 
-    internal static async Task<List<TruckView>> ReadAsync(NpgsqlDataSource db, string? id, CancellationToken ct)
+    internal static async Task<List<TruckView>> ReadAsync(NpgsqlDataSource db, string? id, CancellationToken ct, (int Offset, int Limit)? window = null)
     {
-        await using var cmd = db.CreateCommand("SELECT id, name, owntracks_device, depot_lat, depot_lon FROM trucks WHERE @id IS NULL OR id = @id ORDER BY id");
+        await using var cmd = db.CreateCommand("""
+            SELECT id, name, owntracks_device, depot_lat, depot_lon FROM trucks WHERE @id IS NULL OR id = @id ORDER BY id OFFSET @offset LIMIT @limit
+            """);
         cmd.Parameters.Add(new NpgsqlParameter<string?>("id", NpgsqlTypes.NpgsqlDbType.Text) { TypedValue = id });
+        cmd.Parameters.AddWithValue("offset", window?.Offset ?? 0);
+        cmd.Parameters.AddWithValue("limit", window?.Limit ?? int.MaxValue);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var list = new List<TruckView>();
         while (await reader.ReadAsync(ct))

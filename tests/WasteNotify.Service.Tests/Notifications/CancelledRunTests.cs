@@ -43,7 +43,7 @@ public sealed class CancelledRunTests
         await SimulatedFleet.PublishAsync(publisher, topic, day.Fixes[(day.Fixes.Count / 3)..]);
         var stored = SimulatedFleet.Storable(day.Fixes);
         Assert.True(await TestEnvironment.EventuallyAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM telemetry") == stored, Patience));
-        var tracked = await client.GetFromJsonAsync<List<System.Text.Json.JsonElement>>("/api/tracking");
+        var tracked = await client.AllAsync<System.Text.Json.JsonElement>("/api/tracking");
         Assert.DoesNotContain(tracked!, r => r.GetProperty("runId").GetInt64() == runId);
         var alerts = await Concierges.AlertsAsync(db, runId);
         Assert.All(alerts, a => Assert.Equal(1, a.Value));

@@ -102,14 +102,14 @@ public sealed class ConciergeApiTests() : NotificationApiTest(ApiRole.Operator)
         await CreateConciergeAsync(Client, Concierge(["b2"], name: "Paul Durand", phone: "07 98 76 54 32", language: "en"));
         await Db.RowsAsync($"INSERT INTO sms_opt_outs (phone, opted_out_at, source) VALUES ('{PhoneE164}', now(), 'STOP reply')");
 
-        var all = await Client.GetFromJsonAsync<JsonElement[]>("/api/concierges");
-        var ofB1 = await Client.GetFromJsonAsync<JsonElement[]>("/api/concierges?building=b1");
+        var all = await Client.AllAsync<JsonElement>("/api/concierges");
+        var ofB1 = await Client.AllAsync<JsonElement>("/api/concierges?building=b1");
 
-        Assert.Equal(2, all!.Length);
+        Assert.Equal(2, all!.Count);
         var only = Assert.Single(ofB1!);
         Assert.Equal(jeanne.GetProperty("id").GetInt64(), only.GetProperty("id").GetInt64());
         Assert.True(only.GetProperty("optedOut").GetBoolean());
-        Assert.Empty((await Client.GetFromJsonAsync<JsonElement[]>("/api/concierges?building=b9"))!);
+        Assert.Empty((await Client.AllAsync<JsonElement>("/api/concierges?building=b9")));
     }
 
     [Fact]

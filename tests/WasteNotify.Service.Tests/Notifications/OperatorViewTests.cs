@@ -32,7 +32,7 @@ public sealed class OperatorViewTests() : NotificationApiTest(ApiRole.Pilot)
         Assert.DoesNotContain("612345678", text, StringComparison.Ordinal);
         Assert.DoesNotContain("7700900123", text, StringComparison.Ordinal);
         Assert.DoesNotContain("rue de la Paix", text, StringComparison.Ordinal);
-        var rows = JsonSerializer.Deserialize<JsonElement[]>(text)!;
+        var rows = JsonDocument.Parse(text).RootElement.GetProperty("items").EnumerateArray().ToArray();
         Assert.Equal([pending, failed], rows.Select(r => r.GetProperty("id").GetInt64()));
         Assert.Equal(PhoneNumber.Mask("+447700900123"), rows[0].GetProperty("to").GetString());
         Assert.Equal(JsonValueKind.Null, rows[0].GetProperty("alertId").ValueKind);
@@ -45,9 +45,9 @@ public sealed class OperatorViewTests() : NotificationApiTest(ApiRole.Pilot)
         Assert.Equal("InvalidNumber", attempt.GetProperty("outcome").GetString());
         Assert.Equal($"The 'To' number {PhoneNumber.Mask(PhoneE164)} is not a valid phone number.", attempt.GetProperty("detail").GetString());
 
-        var onlyPending = (await Client.GetFromJsonAsync<JsonElement[]>("/api/outbox?status=pending"))!;
+        var onlyPending = (await Client.AllAsync<JsonElement>("/api/outbox?status=pending"));
         Assert.Equal([pending], onlyPending.Select(r => r.GetProperty("id").GetInt64()));
-        Assert.Single((await Client.GetFromJsonAsync<JsonElement[]>("/api/outbox?limit=1"))!);
+        Assert.Single((await Client.PageAsync<JsonElement>("/api/outbox?limit=1")).Items);
     }
 
     [Theory]
@@ -72,8 +72,8 @@ public sealed class OperatorViewTests() : NotificationApiTest(ApiRole.Pilot)
         var second = await AddAlertAsync(Db, run, "b2", id, "collected");
         await Db.RowsAsync($"UPDATE alerts SET at = at + interval '5 minutes' WHERE id = {second}");
 
-        var all = (await Client.GetFromJsonAsync<JsonElement[]>($"/api/alerts?runId={run}"))!;
-        var ofB1 = (await Client.GetFromJsonAsync<JsonElement[]>("/api/alerts?buildingId=b1"))!;
+        var all = (await Client.AllAsync<JsonElement>($"/api/alerts?runId={run}"));
+        var ofB1 = (await Client.AllAsync<JsonElement>("/api/alerts?buildingId=b1"));
 
         Assert.Equal([second, first], all.Select(a => a.GetProperty("id").GetInt64()));
         Assert.Equal([first], ofB1.Select(a => a.GetProperty("id").GetInt64()));
@@ -81,6 +81,6 @@ public sealed class OperatorViewTests() : NotificationApiTest(ApiRole.Pilot)
         Assert.Equal(["id", "runId", "buildingId", "kind", "at", "eta", "early", "channels", "decidedAtWall"], alert.EnumerateObject().Select(p => p.Name));
         Assert.Equal(["sms"], alert.GetProperty("channels").EnumerateArray().Select(c => c.GetString()));
         Assert.Equal(new DateTimeOffset(2026, 1, 5, 6, 20, 0, TimeSpan.Zero), alert.GetProperty("eta").GetDateTimeOffset());
-        Assert.Empty((await Client.GetFromJsonAsync<JsonElement[]>($"/api/alerts?runId={run + 1}"))!);
+        Assert.Empty((await Client.AllAsync<JsonElement>($"/api/alerts?runId={run + 1}")));
     }
 }
