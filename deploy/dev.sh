@@ -112,7 +112,8 @@ MQ_SERVICE_USER=wastenotify-service
 MQ_DEV_USER=wastenotify-dev
 
 mq_pid() { [ -f "$MQ_DIR/mosquitto.pid" ] && cat "$MQ_DIR/mosquitto.pid"; }
-mq_running() { local pid; pid="$(mq_pid 2>/dev/null)" && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
+# The pid file outlives the broker (a reboot): its number counts only if it is a mosquitto.
+mq_running() { local pid; pid="$(mq_pid 2>/dev/null)" && [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = mosquitto ]; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # The HTTP status of GET $1 on the demo's service, nothing while it does not answer (bash alone: no curl needed).
 http_status() {
@@ -136,6 +137,8 @@ mq_accounts() {
 
 mq_config() {
   cat "$ROOT/deploy/mosquitto.conf"
+  # The ACL's checksum, so that an edit of it restarts a running broker as an edit of the configuration does.
+  printf '# acl %s\n' "$(sha256sum "$ROOT/deploy/mosquitto.acl" | cut -c1-16)"
   printf 'password_file %s/passwd\n' "$MQ_DIR"
   printf 'acl_file %s\n' "$ROOT/deploy/mosquitto.acl"
   printf 'persistence_location %s/data/\n' "$MQ_DIR"
@@ -204,7 +207,9 @@ run_tests() {
 DEMO_PIDS=()
 
 demo_stop() {
-  trap - EXIT INT TERM
+  # A second Ctrl-C while stopping must not leave the children behind.
+  trap '' INT TERM
+  trap - EXIT
   [ -n "${1:-}" ] && say "dev.sh demo: $1"
   local pid alive
   for pid in "${DEMO_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done

@@ -5,7 +5,8 @@ namespace WasteNotify.Messaging;
 /// <summary>
 /// Acknowledges one received QoS 1 message to the broker, on the connection that delivered it. After a reconnect
 /// the broker sends again whatever that connection left unacknowledged, so an older receipt does nothing: its
-/// packet id may already belong to another message, which an acknowledgement would wrongly settle.
+/// packet id may already belong to another message, which an acknowledgement would wrongly settle. Every receipt
+/// must be finished once, acknowledged or given up, to free its place under the receive maximum.
 /// </summary>
 public sealed class MessageReceipt
 {
@@ -32,15 +33,17 @@ public sealed class MessageReceipt
             return false;
         }
 
-        if (_connection.Session != _session)
-        {
-            return false;
-        }
-
         try
         {
-            await _message.AcknowledgeAsync(cancellationToken).ConfigureAwait(false);
-            _connection.OnSettled(_session);
+            // Started under the connection's lock, which a reconnection takes before it replaces MQTTnet's channel:
+            // a PUBACK that passed the check leaves on the connection it belongs to, or on none.
+            var sending = _connection.AcknowledgeOnSession(_message, _session, cancellationToken);
+            if (sending is null)
+            {
+                return false;
+            }
+
+            await sending.ConfigureAwait(false);
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -48,6 +51,19 @@ public sealed class MessageReceipt
             // Disconnected meanwhile (MQTTnet throws one of several types then): the broker keeps the message in
             // the session and redelivers it.
             return false;
+        }
+        finally
+        {
+            _connection.OnFinished();
+        }
+    }
+
+    /// <summary>Gives the receipt up without acknowledging: the broker delivers the message again to a later session.</summary>
+    internal void Abandon()
+    {
+        if (Interlocked.Exchange(ref _done, 1) == 0)
+        {
+            _connection.OnFinished();
         }
     }
 }

@@ -83,12 +83,15 @@ public sealed partial class MqttConnection : IAsyncDisposable
     /// <summary>Unsettled messages of this connection: received with a receipt, not yet acknowledged.</summary>
     public int Unsettled => _gate.Unsettled;
 
-    /// <summary>A receipt of this connection was acknowledged (or given up): its slot of the receive maximum is free.</summary>
-    internal void OnSettled(long session)
+    /// <summary>A receipt was finished (acknowledged or given up): its place under the receive maximum is free.</summary>
+    internal void OnFinished() => _gate.Finished();
+
+    /// <summary>Starts the PUBACK if the message's connection is still the current one; null otherwise.</summary>
+    internal Task? AcknowledgeOnSession(MqttApplicationMessageReceivedEventArgs message, long session, CancellationToken cancellationToken)
     {
-        if (session == Session)
+        lock (_lock)
         {
-            _gate.Settled();
+            return session == Interlocked.Read(ref _session) && _client.IsConnected ? message.AcknowledgeAsync(cancellationToken) : null;
         }
     }
 
@@ -99,7 +102,9 @@ public sealed partial class MqttConnection : IAsyncDisposable
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
-            _filters.Add(new MqttTopicFilterBuilder().WithTopic(topicFilter).WithQualityOfServiceLevel(qos).Build());
+            // Subscribed again at every connection: retained messages only the first time, not at each reconnect.
+            _filters.Add(new MqttTopicFilterBuilder().WithTopic(topicFilter).WithQualityOfServiceLevel(qos)
+                .WithRetainHandling(MqttRetainHandling.SendAtSubscribeIfNewSubscriptionOnly).Build());
         }
     }
 
@@ -109,7 +114,7 @@ public sealed partial class MqttConnection : IAsyncDisposable
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
-            _loop ??= Task.Run(() => RunAsync(_stopping.Token));
+            _loop ??= Task.WhenAll(Task.Run(() => RunAsync(_stopping.Token)), Task.Run(() => PingWhileHeldAsync(_stopping.Token)));
         }
     }
 
@@ -237,12 +242,13 @@ public sealed partial class MqttConnection : IAsyncDisposable
 
     private async Task ConnectOnceAsync(CancellationToken stopping)
     {
-        Interlocked.Increment(ref _session);
-        _gate.Reset();
         lock (_lock)
         {
+            Interlocked.Increment(ref _session);
             _lost = NewSignal();
         }
+
+        _gate.NewConnection();
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         timeout.CancelAfter(_settings.ConnectTimeout);
@@ -267,23 +273,26 @@ public sealed partial class MqttConnection : IAsyncDisposable
             throw new MqttRefusedException($"the broker refused the connection: {result.ResultCode}{(string.IsNullOrEmpty(result.ReasonString) ? "" : $" ({result.ReasonString})")}");
         }
 
-        MqttTopicFilter[] filters;
-        lock (_lock)
+        if (result.IsSessionPresent)
         {
-            filters = [.. _filters];
+            // A resumed session has its subscriptions, and its backlog comes first: the SUBACK may wait behind as
+            // many messages as the receive maximum, until they are committed. Renewed all the same (in case the
+            // filters changed), without a deadline: a lost connection fails the request.
+            MarkConnected(result);
+            _subscribed.TrySetResult();
+            await SubscribeAsync(stopping).ConfigureAwait(false);
+        }
+        else
+        {
+            await SubscribeAsync(timeout.Token).ConfigureAwait(false);
+            MarkConnected(result);
         }
 
-        if (filters.Length > 0)
-        {
-            var request = new MqttClientSubscribeOptions { TopicFilters = [.. filters] };
-            var granted = await _client.SubscribeAsync(request, timeout.Token).ConfigureAwait(false);
-            var refused = granted.Items.Where(i => i.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2).ToList();
-            if (refused.Count > 0)
-            {
-                throw new MqttRefusedException("the broker refused the subscription to " + string.Join(", ", refused.Select(i => $"'{i.TopicFilter.Topic}' ({i.ResultCode})")));
-            }
-        }
+        _subscribed.TrySetResult();
+    }
 
+    private void MarkConnected(MqttClientConnectResult result)
+    {
         Interlocked.Increment(ref _connects);
         _lastError = null;
         lock (_lock)
@@ -291,8 +300,61 @@ public sealed partial class MqttConnection : IAsyncDisposable
             _connected.TrySetResult();
         }
 
-        _subscribed.TrySetResult();
         Log.Connected(_logger, _settings.Host, _settings.Port, result.IsSessionPresent);
+    }
+
+    private async Task SubscribeAsync(CancellationToken cancellationToken)
+    {
+        MqttTopicFilter[] filters;
+        lock (_lock)
+        {
+            filters = [.. _filters];
+        }
+
+        if (filters.Length == 0)
+        {
+            return;
+        }
+
+        var granted = await _client.SubscribeAsync(new MqttClientSubscribeOptions { TopicFilters = [.. filters] }, cancellationToken).ConfigureAwait(false);
+        var refused = granted.Items.Where(i => i.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2).ToList();
+        if (refused.Count > 0)
+        {
+            throw new MqttRefusedException("the broker refused the subscription to " + string.Join(", ", refused.Select(i => $"'{i.TopicFilter.Topic}' ({i.ResultCode})")));
+        }
+    }
+
+    /// <summary>
+    /// While the gate holds reads back (a database outage, say: nothing is acknowledged), MQTTnet's own keep-alive
+    /// would wait for a PINGRESP stuck behind the unread messages and drop the connection. A PINGREQ sent here without
+    /// waiting for its answer keeps both sides content; the answer, read later, is dropped by MQTTnet.
+    /// </summary>
+    private async Task PingWhileHeldAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, _settings.KeepAliveSeconds / 3)), _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
+            {
+                if (!_gate.Holding || !_client.IsConnected)
+                {
+                    continue;
+                }
+
+                using var sent = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                sent.CancelAfter(TimeSpan.FromMilliseconds(100));
+                try
+                {
+                    await _client.PingAsync(sent.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException && !stopping.IsCancellationRequested)
+                {
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>
@@ -341,6 +403,11 @@ public sealed partial class MqttConnection : IAsyncDisposable
         lock (_lock)
         {
             _lost.TrySetResult();
+            if (!_client.IsConnected && _connected.Task.IsCompleted)
+            {
+                // Publishers waiting for a connection wait from now on, not only once the loop has noticed.
+                _connected = NewSignal();
+            }
         }
 
         if (e.ClientWasConnected && !_stopping.IsCancellationRequested)
@@ -360,6 +427,7 @@ public sealed partial class MqttConnection : IAsyncDisposable
         {
             e.AutoAcknowledge = false;
             receipt = new MessageReceipt(this, e, Session);
+            _gate.HandedOut();
         }
 
         var message = new ReceivedMessage(application.Topic, application.Payload.ToArray(), atLeastOnce, application.Dup, receipt, _time.GetTimestamp());
@@ -376,13 +444,38 @@ public sealed partial class MqttConnection : IAsyncDisposable
 
         try
         {
-            // The consumer is behind: hold this connection's dispatch so the broker, not this process, buffers the excess.
-            await _messages.Writer.WriteAsync(message, _stopping.Token).ConfigureAwait(false);
+            // The consumer is behind: hold this connection's dispatch so the broker, not this process, buffers the
+            // excess; but not past the connection's end, which waits for this handler to return.
+            while (!await WriteWithinAsync(message, TimeSpan.FromSeconds(1)).ConfigureAwait(false))
+            {
+                if (!_client.IsConnected)
+                {
+                    e.AutoAcknowledge = false;
+                    receipt?.Abandon();
+                    return;
+                }
+            }
         }
         catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException or ObjectDisposedException)
         {
             // Stopping: not acknowledged, so the broker delivers it again to the next session.
             e.AutoAcknowledge = false;
+            receipt?.Abandon();
+        }
+    }
+
+    private async Task<bool> WriteWithinAsync(ReceivedMessage message, TimeSpan wait)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        timeout.CancelAfter(wait);
+        try
+        {
+            await _messages.Writer.WriteAsync(message, timeout.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+        {
+            return false;
         }
     }
 

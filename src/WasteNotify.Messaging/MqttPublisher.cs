@@ -154,11 +154,9 @@ public sealed class MqttPublisher : IAsyncDisposable
                         return;
                     }
 
+                    // A pause before the next try: MQTTnet tells of the disconnect a moment after the send fails.
                     Interlocked.Increment(ref _resent);
-                    if (Connection.IsConnected)
-                    {
-                        await Task.Delay(RetryPause, _time, stopping).ConfigureAwait(false);
-                    }
+                    await Task.Delay(RetryPause, _time, stopping).ConfigureAwait(false);
                 }
             }
         }

@@ -9,42 +9,63 @@ namespace WasteNotify.Messaging;
 
 /// <summary>
 /// The connection's socket (and TLS), read through a gate: before the next packet is read, it waits while the QoS 1
-/// messages read and not yet settled reach the receive maximum (or, without manual acknowledgement, while
+/// messages this process holds reach the receive maximum (or, without manual acknowledgement, while
 /// <see cref="MqttConnection.Messages"/> is full), so TCP pushes back and the broker keeps the rest. The broker should
 /// stop there itself, but Mosquitto 2.0.11 does so only until the first acknowledgement, then sends everything it
-/// holds for the session, and MQTTnet would read it all into memory. Packets are counted from the MQTT framing of
-/// the bytes read, so TLS is done here, below the count.
+/// holds for the session, and MQTTnet would read it all into memory. What is held: the QoS 1 PUBLISH packets read on
+/// this connection and not yet handed to the handler (counted from the MQTT framing of the bytes read, so TLS is done
+/// here, below the count), plus every receipt handed out and not yet finished, of this connection or an earlier one.
 /// </summary>
 internal sealed class ReceiveGate(int limit, ChannelReader<ReceivedMessage> received, ChannelWriter<ReceivedMessage> receiving, int capacity,
     string host, MqttTlsSettings? tls) : IMqttClientStreamProvider
 {
     private readonly Lock _lock = new();
     private TaskCompletionSource _room = Completed();
-    private int _unsettled;
+    private int _read;
+    private int _handedOut;
+    private int _held;
 
-    public int Unsettled => Volatile.Read(ref _unsettled);
-
-    /// <summary>A message of this connection was acknowledged or given up.</summary>
-    public void Settled()
+    /// <summary>QoS 1 messages in this process not yet finished: read and waiting for the handler, or handed out with a receipt.</summary>
+    public int Unsettled
     {
-        lock (_lock)
+        get
         {
-            if (--_unsettled < limit)
+            lock (_lock)
             {
-                _room.TrySetResult();
+                return Held;
             }
         }
     }
 
-    /// <summary>A new connection: the broker sends again whatever the last one left unsettled, so the count starts afresh.</summary>
-    public void Reset()
+    /// <summary>True while reads wait for room.</summary>
+    public bool Holding
     {
-        lock (_lock)
+        get
         {
-            _unsettled = 0;
-            _room.TrySetResult();
+            lock (_lock)
+            {
+                return Held >= limit;
+            }
         }
     }
+
+    private int Held => _read - _handedOut + _held;
+
+    /// <summary>A QoS 1 message read on this connection reached the handler and got a receipt.</summary>
+    public void HandedOut() => Change(() =>
+    {
+        _handedOut++;
+        _held++;
+    });
+
+    /// <summary>A receipt was finished: acknowledged, or given up (its connection gone, or the process stopping).</summary>
+    public void Finished() => Change(() => _held--);
+
+    /// <summary>
+    /// A new connection: what the last one read and never handed out went with MQTTnet's queue (the broker sends it
+    /// again); receipts handed out still count until they are finished.
+    /// </summary>
+    public void NewConnection() => Change(() => _read = _handedOut = 0);
 
     public async Task<Stream> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken)
     {
@@ -78,11 +99,18 @@ internal sealed class ReceiveGate(int limit, ChannelReader<ReceivedMessage> rece
         }
     }
 
-    private void Taken()
+    private void Taken() => Change(() => _read++);
+
+    private void Change(Action change)
     {
         lock (_lock)
         {
-            if (++_unsettled >= limit && _room.Task.IsCompleted)
+            change();
+            if (Held < limit)
+            {
+                _room.TrySetResult();
+            }
+            else if (_room.Task.IsCompleted)
             {
                 _room = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }

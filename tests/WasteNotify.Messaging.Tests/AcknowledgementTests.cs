@@ -111,6 +111,38 @@ public sealed class AcknowledgementTests
         Assert.Equal(Enumerable.Range(0, total), held.Messages().Select(m => BitConverter.ToInt32(m.Payload)));
     }
 
+    /// <summary>
+    /// Held back, the connection cannot read the PINGRESP behind the unread messages; it sends PINGREQs without waiting
+    /// for them instead, so neither side drops it (MQTTnet would after one and a half keep-alives, the broker after that).
+    /// </summary>
+    [Fact]
+    public async Task A_connection_held_back_at_the_receive_maximum_stays_up_longer_than_its_keep_alive()
+    {
+        var topic = Clients.Topic();
+        var settings = Clients.Settings(receiveMaximum: 10);
+        settings.KeepAliveSeconds = 5;
+        await using var subscriber = await Clients.SubscriberAsync(topic, settings, manualAcknowledgement: true);
+        await using var held = new Collect(subscriber, acknowledge: false);
+        await using var publisher = await MqttPublisher.ConnectAsync(Clients.Settings());
+        for (var i = 0; i < 30; i++)
+        {
+            await publisher.PublishAsync(topic, Clients.Utf8(i.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        await held.CountAsync(10, Timeout);
+        // Three keep-alives with nothing acknowledged (a database outage, say).
+        Assert.False(await TestEnvironment.EventuallyAsync(() => subscriber.ConnectCount > 1 || !subscriber.IsConnected, TimeSpan.FromSeconds(16)),
+            "the connection was dropped while held back");
+
+        foreach (var message in held.Messages())
+        {
+            await message.Receipt!.AcknowledgeAsync(CancellationToken.None);
+        }
+
+        await held.CountAsync(20, Timeout);
+        Assert.Equal(1, subscriber.ConnectCount);
+    }
+
     [Fact]
     public async Task A_receipt_from_an_earlier_connection_does_nothing_and_the_message_comes_again()
     {

@@ -47,7 +47,8 @@ public sealed class ReceiveGateTests
         var next = stream.ReadAsync(buffer).AsTask();
         Assert.False(await Task.WhenAny(next, Task.Delay(200)) == next, "held at the limit");
 
-        gate.Settled();
+        gate.HandedOut();
+        gate.Finished();
         Assert.Equal(5, await next.WaitAsync(TimeSpan.FromSeconds(5)));
     }
 

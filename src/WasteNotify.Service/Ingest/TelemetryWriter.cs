@@ -145,12 +145,17 @@ public sealed partial class TelemetryWriter(
     }
 
     /// <summary>
-    /// A problem with what the rows hold (a data or integrity error, or writing them threw), which no retry mends; any
-    /// other failure (the database away, refusing connections, a partition dropped under us) is retried.
+    /// A problem with what a row holds, which no retry mends: PostgreSQL's data and integrity errors (but a missing
+    /// partition), or Npgsql refusing to write a value. Anything else (the database away or refusing connections, a
+    /// bug of ours) is retried: a batch is never dropped for a reason that is not its own.
     /// </summary>
-    private static bool IsRowProblem(Exception ex) => ex is PostgresException pg
-        ? pg.SqlState.StartsWith("22", StringComparison.Ordinal) || (pg.SqlState.StartsWith("23", StringComparison.Ordinal) && pg.SqlState != PostgresErrorCodes.CheckViolation)
-        : ex is not (NpgsqlException or IOException or TimeoutException or OperationCanceledException or ObjectDisposedException);
+    private static bool IsRowProblem(Exception ex) => ex switch
+    {
+        PostgresException pg => pg.SqlState.StartsWith("22", StringComparison.Ordinal)
+            || (pg.SqlState.StartsWith("23", StringComparison.Ordinal) && pg.SqlState != PostgresErrorCodes.CheckViolation),
+        InvalidCastException or FormatException or OverflowException or ArgumentException => true,
+        _ => false,
+    };
 
     private void OnDatabaseUp()
     {

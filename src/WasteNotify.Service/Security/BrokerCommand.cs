@@ -45,6 +45,13 @@ public static class BrokerCommand
             return 2;
         }
 
+        if (truckId.StartsWith("wastenotify-", StringComparison.OrdinalIgnoreCase))
+        {
+            // The service's and the development account's names: a truck under one would get their rights.
+            await error.WriteLineAsync($"'{truckId}': names starting with 'wastenotify-' are the broker's own accounts, not trucks'");
+            return 2;
+        }
+
         var passwordFile = configuration["Broker:PasswordFile"];
         if (string.IsNullOrWhiteSpace(passwordFile))
         {
@@ -97,11 +104,7 @@ public static class BrokerCommand
     {
         var lines = File.Exists(path) ? (await File.ReadAllLinesAsync(path, ct)).Where(l => !l.StartsWith(truckId + " ", StringComparison.Ordinal)).ToList() : [];
         lines.Add($"{truckId} {password}");
-        await File.WriteAllLinesAsync(path, lines, ct);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        await BrokerPasswordFile.ReplaceAsync(path, lines, ct);
     }
 
     private static async Task<string> ReloadAsync(IConfiguration configuration)
@@ -111,6 +114,13 @@ public static class BrokerCommand
             || !int.TryParse((await File.ReadAllTextAsync(pidFile)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
         {
             return "Tell the broker to reload it (kill -HUP its process, or systemctl reload mosquitto): until then the old accounts hold.";
+        }
+
+        // A pid file outlives its broker, and its number may now be another program's, which SIGHUP would end.
+        var comm = $"/proc/{pid}/comm";
+        if (!File.Exists(comm) || (await File.ReadAllTextAsync(comm)).Trim() != "mosquitto")
+        {
+            return $"The pid file {pidFile} names process {pid}, which is not a running mosquitto: reload the broker by hand.";
         }
 
         try

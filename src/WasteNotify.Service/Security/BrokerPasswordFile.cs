@@ -39,6 +39,8 @@ public static class BrokerPasswordFile
     /// <summary>Sets (or, with a null password, removes) one user's line; true when the user had one before.</summary>
     public static async Task<bool> SetAsync(string path, string username, string? password, CancellationToken ct)
     {
+        // One writer at a time: two verbs run at once would otherwise each write the file without the other's line.
+        await using var held = await LockAsync(path, ct);
         var lines = File.Exists(path) ? (await File.ReadAllLinesAsync(path, ct)).ToList() : [];
         var existed = lines.RemoveAll(l => l.StartsWith(username + ":", StringComparison.Ordinal)) > 0;
         if (password is not null)
@@ -46,16 +48,53 @@ public static class BrokerPasswordFile
             lines.Add(Line(username, password));
         }
 
-        // A new file readable by its owner only (the broker runs as the same user here); an existing one keeps its mode.
-        var temporary = path + ".tmp";
-        await File.WriteAllLinesAsync(temporary, lines, ct);
+        await ReplaceAsync(path, lines, ct);
+        return existed;
+    }
+
+    /// <summary>
+    /// Writes a file of secrets whole: a temporary file created readable by its owner only (an existing file's mode is
+    /// kept), then moved over the old one, so no reader sees half of it and nobody else reads it meanwhile.
+    /// </summary>
+    public static async Task ReplaceAsync(string path, IEnumerable<string> lines, CancellationToken ct)
+    {
+        var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        if (!OperatingSystem.IsWindows() && File.Exists(path))
+        {
+            mode = File.GetUnixFileMode(path);
+        }
+
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(temporary, File.Exists(path) ? File.GetUnixFileMode(path) : UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            options.UnixCreateMode = mode;
+        }
+
+        await using (var writer = new StreamWriter(temporary, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options))
+        {
+            foreach (var line in lines)
+            {
+                await writer.WriteLineAsync(line.AsMemory(), ct);
+            }
         }
 
         File.Move(temporary, path, overwrite: true);
-        return existed;
+    }
+
+    private static async Task<FileStream> LockAsync(string path, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (attempt < 100)
+            {
+                await Task.Delay(50, ct);
+            }
+        }
     }
 
     /// <summary>A password for a tracker to keep: 144 random bits, URL-safe characters only.</summary>

@@ -40,7 +40,16 @@ public static class BodyLimits
             return;
         }
 
-        await next(context);
+        try
+        {
+            await next(context);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
+        {
+            // A body that only turned out too big while an endpoint read it itself (the imports do): said as a 413.
+            await Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The request body is too large",
+                detail: $"This endpoint takes at most {context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize:N0} bytes.").ExecuteAsync(context);
+        }
     });
 
     private sealed record Limit(Kind Kind);

@@ -18,7 +18,7 @@ public sealed class CrashTests
         await using var db = await TestDatabase.CreateAsync();
         var prefix = TestEnvironment.UniqueName("crash");
         var clientId = TestEnvironment.UniqueName("crash-service");
-        var service = await ServiceProcess.StartAsync(db.ConnectionString, prefix, clientId);
+        ServiceProcess? service = await ServiceProcess.StartAsync(db.ConnectionString, prefix, clientId);
         try
         {
             var values = string.Join(", ", Enumerable.Range(0, Trucks).Select(t => $"('c{t:D3}', 'c{t:D3}', 48.85, 2.35)"));
@@ -36,26 +36,34 @@ public sealed class CrashTests
                 }
 
                 await tracker.FlushAsync();
+                Assert.True(tracker.Refused == 0, $"truck {t}: the broker refused {tracker.Refused} ({tracker.LastRefusal})");
             })));
 
             // Killed each time another sixth of the stream is stored, and started again at once on its persistent session.
             const long total = (long)Trucks * PerTruck;
             var kills = 0;
+            var outputs = new System.Text.StringBuilder();
             for (var k = 1; k <= 5; k++)
             {
                 var threshold = total * k / 6 * 99 / 100;
                 Assert.True(await TestEnvironment.EventuallyAsync(async () => await db.TelemetryCountAsync() >= threshold || publishing.IsFaulted, TimeSpan.FromMinutes(3)),
                     $"kill {k}: {await db.TelemetryCountAsync():N0} stored");
-                await service.KillAsync();
+                await service!.KillAsync();
+                outputs.Append(service.Output);
                 await service.DisposeAsync();
+                service = null;
                 kills++;
                 service = await ServiceProcess.StartAsync(db.ConnectionString, prefix, clientId);
             }
 
             await publishing.WaitAsync(TimeSpan.FromMinutes(5));
             var valid = Trucks * Enumerable.Range(0, PerTruck).Count(IsValid);
-            Assert.True(await TestEnvironment.EventuallyAsync(async () => await db.TelemetryCountAsync() >= valid, TimeSpan.FromMinutes(3)),
-                $"{await db.TelemetryCountAsync():N0} of {valid:N0} valid fixes stored after {kills} kills\n{service.Output}");
+            if (!await TestEnvironment.EventuallyAsync(async () => await db.TelemetryCountAsync() >= valid, TimeSpan.FromMinutes(3)))
+            {
+                var short_ = await db.RowsAsync($"SELECT truck_id, {PerTruck} - {PerTruck / 100} - count(*), min(seq), max(seq) FROM telemetry GROUP BY truck_id HAVING count(*) < {PerTruck - (PerTruck / 100)} ORDER BY 1");
+                Assert.Fail($"{await db.TelemetryCountAsync():N0} of {valid:N0} valid fixes stored after {kills} kills; missing (truck, count, min, max seq): "
+                    + string.Join("; ", short_.Select(r => $"{r[0]} {r[1]} {r[2]}-{r[3]}")) + $"\n{await service!.HealthAsync()}\nThe killed services said:\n{outputs}\nThe last one says:\n{service.Output}");
+            }
 
             Assert.Equal(5, kills);
             Assert.Equal((long)valid, await db.TelemetryCountAsync());
@@ -68,7 +76,10 @@ public sealed class CrashTests
         }
         finally
         {
-            await service.DisposeAsync();
+            if (service is not null)
+            {
+                await service.DisposeAsync();
+            }
         }
     }
 }

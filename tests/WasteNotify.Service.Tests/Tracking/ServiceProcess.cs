@@ -15,7 +15,23 @@ internal sealed class ServiceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output;
 
-    private ServiceProcess(Process process, StringBuilder output) => (_process, _output) = (process, output);
+    private readonly string _url;
+
+    private ServiceProcess(Process process, StringBuilder output, string url) => (_process, _output, _url) = (process, output, url);
+
+    /// <summary>What /health says now (the broker check tells how many messages are unacknowledged), for assertion messages.</summary>
+    public async Task<string> HealthAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            return await http.GetStringAsync($"{_url}/health");
+        }
+        catch (HttpRequestException ex)
+        {
+            return $"(no health: {ex.Message})";
+        }
+    }
 
     public string Output
     {
@@ -72,7 +88,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         process.ErrorDataReceived += append;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var service = new ServiceProcess(process, output);
+        var service = new ServiceProcess(process, output, url);
 
         // Healthy means subscribed: fixes published from then on reach it (and, with its session, while it is down).
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
@@ -105,6 +121,12 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             await KillAsync();
@@ -112,4 +134,6 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
         _process.Dispose();
     }
+
+    private bool _disposed;
 }

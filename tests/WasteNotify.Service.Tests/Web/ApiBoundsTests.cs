@@ -61,6 +61,29 @@ public sealed class ApiBoundsTests : IAsyncLifetime
         Assert.Equal(0L, await _db.ScalarAsync<long>("SELECT count(*) FROM trucks"));
     }
 
+    [Fact]
+    public async Task An_import_that_turns_out_too_large_while_read_is_a_413_not_a_server_error()
+    {
+        await using var small = await ServiceHost.StartAsync(_db.ConnectionString, settings: new Dictionary<string, string?> { ["Api:ImportBodyBytes"] = "100000" });
+        var client = await small.ClientAsync(ApiRole.Admin);
+        var rows = new StringBuilder("id,address,lat,lon,bins,access_notes\n");
+        while (rows.Length < 200_000)
+        {
+            rows.Append("b1,1 rue X,43.73,7.42,1,\n");
+        }
+
+        using var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(rows.ToString())));
+        content.Headers.ContentType = new("text/csv");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/buildings/import") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("100,000 bytes", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0L, await _db.ScalarAsync<long>("SELECT count(*) FROM buildings"));
+    }
+
     [Theory]
     [InlineData("/api/trucks/t1", "name", 201)]
     [InlineData("/api/trucks/t1", "ownTracksDevice", 130)]
