@@ -46,6 +46,13 @@ public static class TestEnvironment
         return MqttUsername is { } user ? [.. address, "-u", user, "-P", MqttPassword ?? ""] : address;
     }
 
+    /// <summary>
+    /// How long the shared broker keeps a test's persistent session after it disconnects: long enough for any restart a
+    /// test makes, short enough that sessions a killed test left behind (with the messages queued for them) do not pile
+    /// up in the broker, whose every autosave writes its whole database.
+    /// </summary>
+    public static readonly TimeSpan SessionExpiry = TimeSpan.FromMinutes(10);
+
     /// <summary>Client settings for the shared broker with the test user, or for a private broker on <paramref name="port"/> (also sent the test user: harmless where anonymous clients are let in).</summary>
     public static WasteNotify.Messaging.MqttSettings Mqtt(string clientId, int? port = null, Action<WasteNotify.Messaging.MqttSettings>? configure = null)
     {
@@ -58,6 +65,7 @@ public static class TestEnvironment
             Password = MqttPassword,
             ReconnectDelaySeconds = 1,
             ReconnectDelayMaxSeconds = 2,
+            SessionExpiry = SessionExpiry,
         };
         configure?.Invoke(settings);
         return settings;

@@ -211,6 +211,7 @@ internal static class IngestBenchmark
         info.Environment["Mqtt__ClientId"] = $"bench-service-{Guid.NewGuid():N}";
         info.Environment["Mqtt__Username"] = TestEnvironment.MqttUsername;
         info.Environment["Mqtt__Password"] = TestEnvironment.MqttPassword;
+        info.Environment["Mqtt__SessionExpiry"] = TestEnvironment.SessionExpiry.ToString("c", CultureInfo.InvariantCulture);
         info.Environment["Ingest__TopicPrefix"] = prefix;
         info.Environment["Notifications__SigningKey"] = TestEnvironment.SigningKey;
         info.Environment["Logging__LogLevel__Default"] = "Warning";

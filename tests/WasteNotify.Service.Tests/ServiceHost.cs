@@ -112,6 +112,7 @@ internal sealed class ServiceHost : IAsyncDisposable
             ["Mqtt:Port"] = (mqttPort ?? TestEnvironment.MqttPort).ToString(CultureInfo.InvariantCulture),
             ["Mqtt:ClientId"] = $"wn-service-{id}",
             ["Mqtt:CleanSession"] = "false",
+            ["Mqtt:SessionExpiry"] = TestEnvironment.SessionExpiry.ToString("c", CultureInfo.InvariantCulture),
             ["Mqtt:ReconnectDelaySeconds"] = "1",
             ["Mqtt:ReconnectDelayMaxSeconds"] = "2",
             ["Mqtt:Username"] = TestEnvironment.MqttUsername,

@@ -46,8 +46,10 @@ public sealed class CrashTests
             for (var k = 1; k <= 5; k++)
             {
                 var threshold = total * k / 6 * 99 / 100;
-                Assert.True(await TestEnvironment.EventuallyAsync(async () => await db.TelemetryCountAsync() >= threshold || publishing.IsFaulted, TimeSpan.FromMinutes(3)),
-                    $"kill {k}: {await db.TelemetryCountAsync():N0} stored");
+                if (!await TestEnvironment.EventuallyAsync(async () => await db.TelemetryCountAsync() >= threshold || publishing.IsFaulted, TimeSpan.FromMinutes(3)))
+                {
+                    Assert.Fail($"kill {k}: {await db.TelemetryCountAsync():N0} stored; {await service!.HealthAsync()}\n{service.Output}");
+                }
                 await service!.KillAsync();
                 outputs.Append(service.Output);
                 await service.DisposeAsync();

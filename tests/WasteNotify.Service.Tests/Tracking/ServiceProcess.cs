@@ -62,6 +62,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
                      ["Mqtt__Username"] = TestEnvironment.MqttUsername ?? "",
                      ["Mqtt__Password"] = TestEnvironment.MqttPassword ?? "",
                      ["Mqtt__CleanSession"] = "false",
+                     ["Mqtt__SessionExpiry"] = TestEnvironment.SessionExpiry.ToString("c", CultureInfo.InvariantCulture),
                      ["Ingest__TopicPrefix"] = topicPrefix,
                      ["Ingest__OwnTracksPrefix"] = topicPrefix + "-ot",
                      ["Tracking__CheckEvery"] = "00:00:00.200",
@@ -98,8 +99,9 @@ internal sealed class ServiceProcess : IAsyncDisposable
             {
                 return !process.HasExited && (await http.GetAsync($"{url}/health")).StatusCode == HttpStatusCode.OK;
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
+                // Not up yet, or too busy to answer within the client's timeout.
                 return false;
             }
         }, TimeSpan.FromSeconds(60));
