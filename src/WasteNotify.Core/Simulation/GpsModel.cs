@@ -30,6 +30,9 @@ public sealed record GpsOptions
 {
     public int IntervalSeconds { get; init; } = 5;
 
+    /// <summary>How irregular the reports are: each interval is drawn within this share either side of <see cref="IntervalSeconds"/> (0: a steady clock).</summary>
+    public double IntervalJitter { get; init; }
+
     public double WideStreetNoiseMeters { get; init; } = 4;
 
     /// <summary>Between tall buildings the signal bounces: noise up to ~20 m.</summary>
@@ -59,7 +62,9 @@ public static class GpsModel
         var buffer = new List<EmittedFix>();
         DateTimeOffset? dropoutEnd = null;
         long sequence = 0;
-        for (var i = 0; i < trace.Samples.Count; i += options.IntervalSeconds)
+        ArgumentOutOfRangeException.ThrowIfNegative(options.IntervalJitter);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(options.IntervalJitter, 1);
+        for (var i = 0; i < trace.Samples.Count; i += Step(options, random))
         {
             var truth = trace.Samples[i];
             var noise = truth.NarrowStreet ? options.NarrowStreetNoiseMeters : options.WideStreetNoiseMeters;
@@ -110,6 +115,10 @@ public static class GpsModel
         fixes.AddRange(buffer.Select(f => f with { DeliverAt = trace.Samples[^1].Time + TimeSpan.FromSeconds(5), Kind = FixKind.Delayed }));
         return [.. fixes.Select((f, i) => (f, i)).OrderBy(x => x.f.DeliverAt).ThenBy(x => x.i).Select(x => x.f)];
     }
+
+    private static int Step(GpsOptions options, Random random) => options.IntervalJitter == 0
+        ? options.IntervalSeconds
+        : Math.Max(1, (int)Math.Round(options.IntervalSeconds * (1 + (options.IntervalJitter * ((2 * random.NextDouble()) - 1)))));
 
     private static GeoPoint Offset(GeoPoint p, double northMeters, double eastMeters) =>
         new(p.Latitude + (northMeters / MetersPerDegree), p.Longitude + (eastMeters / (MetersPerDegree * Math.Cos(double.DegreesToRadians(p.Latitude)))));

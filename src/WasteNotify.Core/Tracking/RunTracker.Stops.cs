@@ -1,7 +1,10 @@
 namespace WasteNotify.Core.Tracking;
 
-/// <summary>A fix matched to the path: when, how far along, and whether the truck was standing still.</summary>
-public readonly record struct Observation(DateTimeOffset Time, double Offset, bool Still);
+/// <summary>
+/// A fix matched to the path: when, how far along, whether the truck was standing still, and whether it is the first
+/// back on the path after fixes away from it (so the time since the one before says nothing about the stops).
+/// </summary>
+public readonly record struct Observation(DateTimeOffset Time, double Offset, bool Still, bool Rejoined = false);
 
 public sealed partial class RunTracker
 {
@@ -37,8 +40,8 @@ public sealed partial class RunTracker
                 && earlier.Arrival < stop.Arrival)
             {
                 // A late fix shows the truck standing there earlier than thought: the arrival moves back.
-                stop.Arrival = earlier.Arrival;
-                events.Add(new TrackingEvent(TrackingEventKind.Arrived, earlier.Arrival, k + 1, "corrected by a late fix"));
+                stop.Arrival = ArrivalBefore(k, earlier.Arrival);
+                events.Add(new TrackingEvent(TrackingEventKind.Arrived, stop.Arrival.Value, k + 1, "corrected by a late fix"));
             }
             else if (stop.Status != StopStatus.Served && Dwell(stop.Near) is { } served)
             {
@@ -51,8 +54,8 @@ public sealed partial class RunTracker
                 }
 
                 stop.Status = StopStatus.Served;
-                stop.Arrival = served.Arrival;
-                events.Add(new TrackingEvent(TrackingEventKind.Arrived, served.Arrival, k + 1));
+                stop.Arrival = ArrivalBefore(k, served.Arrival);
+                events.Add(new TrackingEvent(TrackingEventKind.Arrived, stop.Arrival.Value, k + 1));
                 events.Add(new TrackingEvent(TrackingEventKind.Served, served.At, k + 1, reversed ? "served after all: it was reported skipped" : null));
                 _lastServed = Math.Max(_lastServed, k);
                 _servedNotDeparted.Add(k);
@@ -63,7 +66,7 @@ public sealed partial class RunTracker
 
     /// <summary>
     /// When the truck first stood at the stop for the minimum dwell, and when that standing began: a spell of still
-    /// fixes, ended by a moving fix or a gap longer than <see cref="TrackerOptions.MaxDwellCredit"/> (which is no evidence).
+    /// fixes, ended by a moving fix or a gap longer than the dwell credit (which is no evidence).
     /// </summary>
     private (DateTimeOffset Arrival, DateTimeOffset At)? Dwell(List<Observation> near)
     {
@@ -77,7 +80,7 @@ public sealed partial class RunTracker
 
             var spell = i;
             dwell = TimeSpan.Zero;
-            for (; i + 1 < near.Count && near[i + 1].Still && near[i + 1].Time - near[i].Time <= _options.MaxDwellCredit; i++)
+            for (; i + 1 < near.Count && near[i + 1].Still && near[i + 1].Time - near[i].Time <= DwellCredit; i++)
             {
                 dwell += near[i + 1].Time - near[i].Time;
                 if (dwell >= _options.MinDwell)
@@ -136,7 +139,7 @@ public sealed partial class RunTracker
             var reference = Later(stop.LastNear, laterArrival);
             if (now - reference >= _options.SkipDecisionDelay)
             {
-                Skip(k, stop.LastNear ?? laterArrival, "passed without stopping", events);
+                Skip(k, stop.PassedAt ?? stop.LastNear ?? laterArrival, "passed without stopping", events);
             }
         }
 
@@ -167,6 +170,7 @@ public sealed partial class RunTracker
 
     private void Finish(DateTimeOffset at, List<TrackingEvent> events)
     {
+        SettleStretches(all: true, events);
         foreach (var k in _servedNotDeparted)
         {
             Depart(k, events);
@@ -177,7 +181,7 @@ public sealed partial class RunTracker
         {
             if (_stops[k].Status == StopStatus.Pending)
             {
-                Skip(k, _stops[k].LastNear ?? at, "not served when the run finished", events);
+                Skip(k, _stops[k].PassedAt ?? _stops[k].LastNear ?? at, "not served when the run finished", events);
             }
         }
 
@@ -221,6 +225,9 @@ public sealed partial class RunTracker
         public DateTimeOffset? DepartureSeen;
         public DateTimeOffset? LastNear;
         public DateTimeOffset? LastStill;
+
+        /// <summary>When the truck went past it without standing there, by the stretch it was on.</summary>
+        public DateTimeOffset? PassedAt;
         public List<Observation>? Near;
     }
 }

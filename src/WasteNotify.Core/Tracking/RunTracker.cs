@@ -127,8 +127,11 @@ public sealed partial class RunTracker
         }
 
         var still = IsStill(fix, offset, index);
-        var observation = new Observation(fix.Time, offset, still);
+        // Back from a while away (not one stray fix the path did not take): the stretch since says nothing of the stops.
+        var rejoined = inOrder && _offRouteSince is { } away && (fix.Time - away).TotalSeconds > 1.5 * TypicalIntervalSeconds;
+        var observation = new Observation(fix.Time, offset, still, rejoined);
         _history.Insert(index, observation);
+        NoteRates(fix, index);
         if (!Started && !still
             && offset >= Math.Max(_options.StopRadiusMeters, Math.Min(_options.DepotRadiusMeters / 3, (_route.StopCount > 0 ? _route.StopOffsets[0] : _route.Path.Length) / 2)))
         {
@@ -143,6 +146,8 @@ public sealed partial class RunTracker
         }
 
         CollectStopEvidence(observation, events);
+        InferAround(index, events);
+        SettleStretches(all: false, events);
         if (inOrder)
         {
             NoteDepartures(observation, events);

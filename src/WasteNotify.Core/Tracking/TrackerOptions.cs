@@ -19,8 +19,27 @@ public sealed record TrackerOptions
     /// </summary>
     public TimeSpan MinDwell { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>At most this much of a gap between two still fixes counts as dwell (a longer one is a gap, not evidence).</summary>
+    /// <summary>
+    /// At most this much of a gap between two still fixes counts as dwell (a longer one is a gap, not evidence), or
+    /// <see cref="GapFactor"/> times the tracker's usual interval between fixes when that is longer.
+    /// </summary>
     public TimeSpan MaxDwellCredit { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A gap between fixes up to this many usual intervals is ordinary sampling; a longer one is a dropout, whose
+    /// late fixes may still come, so what is inferred across it waits for <see cref="SkipDecisionDelay"/>.
+    /// </summary>
+    public double GapFactor { get; init; } = 2.5;
+
+    /// <summary>
+    /// A stop no fix was at is served when the truck's unexplained standing time on the stretch around it (what the
+    /// stretch took beyond driving it, less the standing seen elsewhere on it) is at least this, per place it may
+    /// have stood: with sparse fixes a short collection falls between two of them.
+    /// </summary>
+    public TimeSpan InferredMinDwell { get; init; } = TimeSpan.FromSeconds(12);
+
+    /// <summary>The driving speed assumed until the fixes tell (their reported speeds, or the pace between moving ones).</summary>
+    public double DrivingMps { get; init; } = 6;
 
     /// <summary>Slower than this is standing still.</summary>
     public double StationaryMps { get; init; } = 1.0;
