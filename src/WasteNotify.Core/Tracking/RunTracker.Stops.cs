@@ -202,6 +202,11 @@ public sealed partial class RunTracker
     private void Trim()
     {
         var horizon = Watermark!.Value - _options.History;
+        foreach (var (from, _) in _unsettled)
+        {
+            horizon = from < horizon ? from : horizon; // a stretch across a dropout keeps its fixes until it is decided
+        }
+
         var old = 0;
         while (old < _history.Count - 1 && _history[old].Time < horizon)
         {

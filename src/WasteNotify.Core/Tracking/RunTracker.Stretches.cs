@@ -31,7 +31,7 @@ public sealed partial class RunTracker
     /// report none, the pace between its moving fixes (which stops and lights only slow: a high quantile of it).
     /// </summary>
     public double DrivingMps => Math.Clamp(
-        _speeds.Count >= 5 ? _speeds.Quantile(0.5) : _paces.Count >= 5 ? _paces.Quantile(0.8) : _options.DrivingMps,
+        _speeds.Count >= 5 ? _speeds.Quantile(0.5) : _paces.Count >= 5 ? _paces.Quantile(0.5) : _options.DrivingMps,
         2 * _options.StationaryMps,
         _options.MaxSpeedMps);
 
@@ -195,6 +195,13 @@ public sealed partial class RunTracker
 
         var radius = _options.StopRadiusMeters;
         var speed = DrivingMps;
+        for (var i = a + 1; i <= b; i++)
+        {
+            // It drove each part of the stretch at least this fast: a slower estimate would make up standing time.
+            var part = (_history[i].Time - _history[i - 1].Time).TotalSeconds;
+            speed = part > 0 ? Math.Max(speed, Math.Min(_options.MaxSpeedMps, (_history[i].Offset - _history[i - 1].Offset) / part)) : speed;
+        }
+
         _places.Clear();
 
         // Where its still fixes put it: at a stop (the nearest within the radius) or elsewhere (a light, traffic).
@@ -284,7 +291,10 @@ public sealed partial class RunTracker
                 }
                 else
                 {
-                    _stops[k].PassedAt ??= reached;
+                    // Driven through: at the time its offset is between the stretch's ends (the same, whatever order
+                    // the fixes came in, once they all have).
+                    var along = Math.Clamp((_route.StopOffsets[k] - from.Offset) / (to.Offset - from.Offset), 0, 1);
+                    _stops[k].PassedAt = from.Time + ((to.Time - from.Time) * along);
                 }
             }
 

@@ -233,9 +233,10 @@ public sealed partial class RunTracker
 
         var last = previous ?? new Observation(fix.Time, 0, false);
         from = last.Offset - _options.BackwardMeters;
-        if (_offRouteSince is null)
+        if (_offRouteSince is not { } away || (fix.Time - away).TotalSeconds <= 1.5 * TypicalIntervalSeconds)
         {
-            // Seen on route last: it can have driven on as far as its speed allows, through a GPS gap too.
+            // Seen on route last (but for one stray fix): it can have driven on as far as its speed allows, through a
+            // GPS gap too.
             to = last.Offset + (_options.MaxSpeedMps * Math.Max(0, (fix.Time - last.Time).TotalSeconds)) + _options.StopRadiusMeters;
             if (Pick(fix, from, to) is { } offset)
             {
