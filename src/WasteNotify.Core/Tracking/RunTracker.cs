@@ -92,6 +92,9 @@ public sealed partial class RunTracker
 
     public DateTimeOffset? DepartedAt(int index) => _stops[index].DepartedAt;
 
+    /// <summary>When the truck went past a stop it did not stand at, by the fixes either side of it, or null.</summary>
+    public DateTimeOffset? PassedAt(int index) => _stops[index].PassedAt;
+
     /// <summary>Takes one fix; appends what it decided to <paramref name="events"/>. Returns whether it matched the path.</summary>
     public bool Observe(TrackedFix fix, List<TrackingEvent> events)
     {
@@ -229,6 +232,12 @@ public sealed partial class RunTracker
             to = next.Offset + _options.BackwardMeters;
             return Pick(fix, from, to)
                 ?? (previous is { } p ? Pick(fix, from, p.Offset + (_options.MaxSpeedMps * (fix.Time - p.Time).TotalSeconds) + _options.StopRadiusMeters) : null);
+        }
+
+        if (previous is null && _history.Count == 0 && GeoPoint.DistanceMeters(fix.Position, path.Start) > _options.DepotRadiusMeters)
+        {
+            // The first fix, away from the start: the tracker came on (or the run was joined) along the way.
+            return Pick(fix, 0, path.Length);
         }
 
         var last = previous ?? new Observation(fix.Time, 0, false);
