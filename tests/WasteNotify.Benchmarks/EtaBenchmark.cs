@@ -37,11 +37,32 @@ internal static class EtaBenchmark
         var history = samples.Where(s => s.Run.Date < testFrom).ToList();
         var test = samples.Where(s => s.Run.Date >= testFrom).SelectMany(s => s.Samples).ToList();
         Console.WriteLine($"built {history.Sum(s => s.Samples.Count):N0} training and {test.Count:N0} test rows in {clock.Elapsed.TotalSeconds:F1} s");
-        clock.Restart();
-        using var model = EtaTrainer.Train(history, options);
-        Console.WriteLine($"trained {options.Rounds} rounds and calibrated on the last {options.HoldoutDays} history days in {clock.Elapsed.TotalSeconds:F1} s");
+        // Every learner on the same rows, side by side: "model" is the serving learner's, the others are named after theirs.
+        var learners = CommandLine.Text(args, "--learners", "xgboost,lightgbm,fasttree").Split(',')
+            .Select(l => Enum.Parse<EtaLearner>(l, ignoreCase: true)).ToList();
+        var scored = new List<ScoredPrediction>();
+        EtaModel? model = null;
+        foreach (var learner in learners)
+        {
+            clock.Restart();
+            var trained = EtaTrainer.Train(history, options with { Learner = learner });
+            var seconds = clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            var predictions = EtaTrainer.Score(test, trained, physics);
+            Console.WriteLine($"{learner}: trained {options.Rounds} rounds and calibrated on the last {options.HoldoutDays} history days in {seconds:F1} s; scored {test.Count:N0} rows in {clock.Elapsed.TotalSeconds:F2} s");
+            if (model is null)
+            {
+                (model, scored) = (trained, predictions);
+            }
+            else
+            {
+                scored.AddRange(predictions.Where(p => p.Predictor == EtaTrainer.Model).Select(p => p with { Predictor = learner.ToString().ToLowerInvariant() }));
+                trained.Dispose();
+            }
+        }
 
-        var report = EvaluationReport.Score(EtaTrainer.Score(test, model, physics));
+        using var serving = model!;
+        var report = EvaluationReport.Score(scored);
         Console.WriteLine();
         Console.WriteLine(report.FormatTable());
         var bucket = HorizonBucket.Minutes6To10;

@@ -25,9 +25,12 @@ public sealed class EtaModel : IDisposable
 
     private static readonly int PhysicsFeature = EtaFeatures.Names.ToList().IndexOf("physics_s");
 
-    private readonly Booster _booster;
+    private readonly Booster? _booster;
+    private readonly TreeEnsemble? _trees;
 
     private EtaModel(Booster booster, IReadOnlyList<ResidualBand> bands) => (_booster, Bands) = (booster, bands);
+
+    private EtaModel(TreeEnsemble trees, IReadOnlyList<ResidualBand> bands) => (_trees, Bands) = (trees, bands);
 
     public IReadOnlyList<ResidualBand> Bands { get; }
 
@@ -45,13 +48,22 @@ public sealed class EtaModel : IDisposable
             throw new ArgumentException($"training needs samples to learn from and to calibrate on (got {train.Count} and {scored.Count} within {HorizonBucket.All[^1].To.TotalMinutes} min)");
         }
 
-        using var matrix = DMatrix.FromDense(Rows(train), train.Count, EtaFeatures.Count);
         // Learnt as the log of the ratio to the physics baseline's answer: squared error on seconds would let the
         // 90-minute rows (errors of many minutes) drown the 3-minute ones that matter most, and a correction to a
         // sound baseline extrapolates better to days unlike the training ones than a time learnt from scratch.
-        matrix.SetLabels([.. train.Select(s => MathF.Log(1 + Math.Max(0, s.LabelSeconds)) - MathF.Log(1 + s.Features[PhysicsFeature]))]);
-        var booster = Booster.Train(matrix, options.Parameters(), options.Rounds);
-        var unbounded = new EtaModel(booster, []);
+        float[] labels = [.. train.Select(s => MathF.Log(1 + Math.Max(0, s.LabelSeconds)) - MathF.Log(1 + s.Features[PhysicsFeature]))];
+        EtaModel unbounded;
+        if (options.Learner == EtaLearner.XGBoost)
+        {
+            using var matrix = DMatrix.FromDense(Rows(train), train.Count, EtaFeatures.Count);
+            matrix.SetLabels(labels);
+            unbounded = new EtaModel(Booster.Train(matrix, options.Parameters(), options.Rounds), []);
+        }
+        else
+        {
+            unbounded = new EtaModel(TreeEnsemble.Train(Rows(train), labels, EtaFeatures.Count, options, options.Learner), []);
+        }
+
         var predicted = unbounded.PredictSeconds(Rows(scored), scored.Count);
         var residuals = scored.Select((s, i) => (Predicted: predicted[i], Residual: s.LabelSeconds - predicted[i])).ToList();
         var bands = new List<ResidualBand>();
@@ -68,13 +80,22 @@ public sealed class EtaModel : IDisposable
             from = to;
         }
 
-        return new EtaModel(booster, bands);
+        return unbounded._booster is { } booster ? new EtaModel(booster, bands) : new EtaModel(unbounded._trees!, bands);
     }
 
     /// <exception cref="ArgumentException">The model was trained on other features than this version computes (retrain it), or has no bands.</exception>
-    public static EtaModel Load(ReadOnlySpan<byte> ubj, string bandsJson)
+    public static EtaModel Load(byte[] ubj, string bandsJson)
     {
+        ArgumentNullException.ThrowIfNull(ubj);
         var bands = JsonSerializer.Deserialize<ResidualBand[]>(bandsJson) ?? throw new ArgumentException("no residual bands", nameof(bandsJson));
+        if (ubj is [(byte)'P', (byte)'K', ..])
+        {
+            var trees = TreeEnsemble.Load(ubj);
+            return trees.FeatureCount == EtaFeatures.Count
+                ? new EtaModel(trees, bands)
+                : throw new ArgumentException($"the model was trained on {trees.FeatureCount} features and this version computes {EtaFeatures.Count}: train a new one (wastenotify train)", nameof(ubj));
+        }
+
         var booster = Booster.Load(ubj);
         if (booster.FeatureCount != EtaFeatures.Count)
         {
@@ -86,7 +107,7 @@ public sealed class EtaModel : IDisposable
         return new EtaModel(booster, bands);
     }
 
-    public byte[] SaveUbj() => _booster.SaveUbj();
+    public byte[] SaveUbj() => _booster?.SaveUbj() ?? _trees!.Zip;
 
     public string BandsJson() => JsonSerializer.Serialize(Bands);
 
@@ -98,7 +119,20 @@ public sealed class EtaModel : IDisposable
             return [];
         }
 
-        var raw = _booster.Predict(rows[..(count * EtaFeatures.Count)], EtaFeatures.Count);
+        float[] raw;
+        if (_booster is not null)
+        {
+            raw = _booster.Predict(rows[..(count * EtaFeatures.Count)], EtaFeatures.Count);
+        }
+        else
+        {
+            raw = new float[count];
+            for (var i = 0; i < count; i++)
+            {
+                raw[i] = _trees!.Predict(rows.Slice(i * EtaFeatures.Count, EtaFeatures.Count));
+            }
+        }
+
         for (var i = 0; i < raw.Length; i++)
         {
             raw[i] = Math.Max(0, (MathF.Exp(raw[i]) * (1 + rows[(i * EtaFeatures.Count) + PhysicsFeature])) - 1);
@@ -122,7 +156,7 @@ public sealed class EtaModel : IDisposable
         return new EtaSeconds(seconds, Math.Clamp(seconds + band.Low, 0, seconds), Math.Max(seconds, seconds + band.High));
     }
 
-    public void Dispose() => _booster.Dispose();
+    public void Dispose() => _booster?.Dispose();
 
     public static float[] Rows(IReadOnlyList<EtaSample> samples)
     {

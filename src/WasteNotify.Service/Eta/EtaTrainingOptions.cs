@@ -6,6 +6,9 @@ namespace WasteNotify.Service.Eta;
 /// <summary>How the arrival model is trained and when a new one replaces the current one.</summary>
 public sealed record EtaTrainingOptions
 {
+    /// <summary>The gradient-boosting library that learns the model.</summary>
+    public EtaLearner Learner { get; init; } = EtaLearner.XGBoost;
+
     [Range(10, 5_000)]
     public int Rounds { get; init; } = 300;
 
