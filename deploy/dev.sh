@@ -27,7 +27,7 @@ die() { say "dev.sh: $*"; exit 1; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # --- setup -----------------------------------------------------------------------------------------------
-PACKAGES=(mosquitto mosquitto-clients libxgboost0 postgresql postgresql-contrib chromium)
+PACKAGES=(mosquitto mosquitto-clients libgomp1 postgresql postgresql-contrib chromium)
 
 setup() {
   command -v dotnet >/dev/null || die "the .NET 10 SDK is required (https://dot.net) and not on PATH"

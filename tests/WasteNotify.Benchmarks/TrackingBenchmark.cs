@@ -27,7 +27,7 @@ internal static class TrackingBenchmark
         var days = runs.Select(r => r.Fixes.ToArray()).ToArray();
 
         var physics = new PhysicsOptions();
-        using var model = TrainModel(fleet, options, physics, date, zone);
+        var model = TrainModel(fleet, options, physics, date, zone);
 
         var trackers = new RunTracker[trucks];
         for (var i = 0; i < trucks; i++)

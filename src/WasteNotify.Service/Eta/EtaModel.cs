@@ -1,7 +1,6 @@
 using System.Text.Json;
 using WasteNotify.Core.Prediction;
 using WasteNotify.Core.Prediction.Evaluation;
-using WasteNotify.XGBoost;
 
 namespace WasteNotify.Service.Eta;
 
@@ -10,25 +9,23 @@ public readonly record struct EtaSeconds(float Eta, float Early, float Late);
 
 /// <summary>
 /// The residuals (actual minus predicted seconds) of predictions up to a horizon, at the early and late quantiles,
-/// measured on days the booster did not learn from, over the predictions whose truck came within the scored horizons.
-/// XGBoost 1.7 has no quantile objective, so bounds are calibrated.
+/// measured on days the model did not learn from, over the predictions whose truck came within the scored horizons.
+/// ML.NET's tree trainers have no public quantile objective, so bounds are calibrated.
 /// </summary>
 public sealed record ResidualBand(float UpToSeconds, float Low, float High);
 
 /// <summary>
-/// The gradient-boosted arrival model: predicts the seconds until the truck reaches each upcoming stop from
-/// <see cref="EtaFeatures"/> rows, with bounds from residuals calibrated per predicted horizon. Not thread-safe.
+/// The gradient-boosted arrival model (an ML.NET tree ensemble, <see cref="TreeEnsemble"/>): predicts the seconds
+/// until the truck reaches each upcoming stop from <see cref="EtaFeatures"/> rows, with bounds from residuals
+/// calibrated per predicted horizon. Immutable.
 /// </summary>
-public sealed class EtaModel : IDisposable
+public sealed class EtaModel
 {
     private static readonly float[] Horizons = [180, 360, 600, 900, 1_800, 3_600, float.MaxValue]; // MaxValue: JSON has no infinity
 
     private static readonly int PhysicsFeature = EtaFeatures.Names.ToList().IndexOf("physics_s");
 
-    private readonly Booster? _booster;
-    private readonly TreeEnsemble? _trees;
-
-    private EtaModel(Booster booster, IReadOnlyList<ResidualBand> bands) => (_booster, Bands) = (booster, bands);
+    private readonly TreeEnsemble _trees;
 
     private EtaModel(TreeEnsemble trees, IReadOnlyList<ResidualBand> bands) => (_trees, Bands) = (trees, bands);
 
@@ -52,17 +49,7 @@ public sealed class EtaModel : IDisposable
         // 90-minute rows (errors of many minutes) drown the 3-minute ones that matter most, and a correction to a
         // sound baseline extrapolates better to days unlike the training ones than a time learnt from scratch.
         float[] labels = [.. train.Select(s => MathF.Log(1 + Math.Max(0, s.LabelSeconds)) - MathF.Log(1 + s.Features[PhysicsFeature]))];
-        EtaModel unbounded;
-        if (options.Learner == EtaLearner.XGBoost)
-        {
-            using var matrix = DMatrix.FromDense(Rows(train), train.Count, EtaFeatures.Count);
-            matrix.SetLabels(labels);
-            unbounded = new EtaModel(Booster.Train(matrix, options.Parameters(), options.Rounds), []);
-        }
-        else
-        {
-            unbounded = new EtaModel(TreeEnsemble.Train(Rows(train), labels, EtaFeatures.Count, options, options.Learner), []);
-        }
+        var unbounded = new EtaModel(TreeEnsemble.Train(Rows(train), labels, EtaFeatures.Count, options, options.Learner), []);
 
         var predicted = unbounded.PredictSeconds(Rows(scored), scored.Count);
         var residuals = scored.Select((s, i) => (Predicted: predicted[i], Residual: s.LabelSeconds - predicted[i])).ToList();
@@ -80,34 +67,22 @@ public sealed class EtaModel : IDisposable
             from = to;
         }
 
-        return unbounded._booster is { } booster ? new EtaModel(booster, bands) : new EtaModel(unbounded._trees!, bands);
+        return new EtaModel(unbounded._trees, bands);
     }
 
-    /// <exception cref="ArgumentException">The model was trained on other features than this version computes (retrain it), or has no bands.</exception>
-    public static EtaModel Load(byte[] ubj, string bandsJson)
+    /// <exception cref="ArgumentException">The bytes are no ML.NET model (a model of an earlier version, XGBoost's, among them), it was trained on other features than this version computes (retrain it), or has no bands.</exception>
+    public static EtaModel Load(byte[] model, string bandsJson)
     {
-        ArgumentNullException.ThrowIfNull(ubj);
+        ArgumentNullException.ThrowIfNull(model);
         var bands = JsonSerializer.Deserialize<ResidualBand[]>(bandsJson) ?? throw new ArgumentException("no residual bands", nameof(bandsJson));
-        if (ubj is [(byte)'P', (byte)'K', ..])
-        {
-            var trees = TreeEnsemble.Load(ubj);
-            return trees.FeatureCount == EtaFeatures.Count
-                ? new EtaModel(trees, bands)
-                : throw new ArgumentException($"the model was trained on {trees.FeatureCount} features and this version computes {EtaFeatures.Count}: train a new one (wastenotify train)", nameof(ubj));
-        }
-
-        var booster = Booster.Load(ubj);
-        if (booster.FeatureCount != EtaFeatures.Count)
-        {
-            var count = booster.FeatureCount;
-            booster.Dispose();
-            throw new ArgumentException($"the model was trained on {count} features and this version computes {EtaFeatures.Count}: train a new one (wastenotify train)", nameof(ubj));
-        }
-
-        return new EtaModel(booster, bands);
+        var trees = TreeEnsemble.Load(model);
+        return trees.FeatureCount == EtaFeatures.Count
+            ? new EtaModel(trees, bands)
+            : throw new ArgumentException($"the model was trained on {trees.FeatureCount} features and this version computes {EtaFeatures.Count}: train a new one (wastenotify train)", nameof(model));
     }
 
-    public byte[] SaveUbj() => _booster?.SaveUbj() ?? _trees!.Zip;
+    /// <summary>The model as ML.NET saved it (a zip), for <see cref="Load"/>.</summary>
+    public byte[] Save() => _trees.Zip;
 
     public string BandsJson() => JsonSerializer.Serialize(Bands);
 
@@ -119,18 +94,10 @@ public sealed class EtaModel : IDisposable
             return [];
         }
 
-        float[] raw;
-        if (_booster is not null)
+        var raw = new float[count];
+        for (var i = 0; i < count; i++)
         {
-            raw = _booster.Predict(rows[..(count * EtaFeatures.Count)], EtaFeatures.Count);
-        }
-        else
-        {
-            raw = new float[count];
-            for (var i = 0; i < count; i++)
-            {
-                raw[i] = _trees!.Predict(rows.Slice(i * EtaFeatures.Count, EtaFeatures.Count));
-            }
+            raw[i] = _trees.Predict(rows.Slice(i * EtaFeatures.Count, EtaFeatures.Count));
         }
 
         for (var i = 0; i < raw.Length; i++)
@@ -155,8 +122,6 @@ public sealed class EtaModel : IDisposable
         var band = Bands.FirstOrDefault(b => seconds < b.UpToSeconds) ?? Bands[^1];
         return new EtaSeconds(seconds, Math.Clamp(seconds + band.Low, 0, seconds), Math.Max(seconds, seconds + band.High));
     }
-
-    public void Dispose() => _booster?.Dispose();
 
     public static float[] Rows(IReadOnlyList<EtaSample> samples)
     {

@@ -56,7 +56,7 @@ public sealed class EtaTraining(NpgsqlDataSource db, CityMap cityMap, TrackingOp
         }
 
         var samples = EtaTrainer.Sample(runs, tracker, physics, zone, options);
-        using var model = EtaTrainer.Train(samples, options);
+        var model = EtaTrainer.Train(samples, options);
         var holdoutFrom = days[^options.HoldoutDays];
         var holdout = samples.Where(s => s.Run.Date >= holdoutFrom).SelectMany(s => s.Samples).ToList();
         var scored = EtaTrainer.Score(holdout, model, physics);
@@ -67,7 +67,7 @@ public sealed class EtaTraining(NpgsqlDataSource db, CityMap cityMap, TrackingOp
             servingVersion = current.Version;
             try
             {
-                using var serving = EtaModel.Load(current.Booster, current.Bands);
+                var serving = EtaModel.Load(current.Model, current.Bands);
                 scored.AddRange(EtaTrainer.Score(holdout, serving, physics).Where(p => p.Predictor == EtaTrainer.Model).Select(p => p with { Predictor = Serving }));
             }
             catch (ArgumentException ex)
@@ -86,10 +86,10 @@ public sealed class EtaTraining(NpgsqlDataSource db, CityMap cityMap, TrackingOp
                 : (false, $"held-out MAE {mae.TotalSeconds:0.0} s does not beat the serving version {servingVersion}'s {before.TotalSeconds:0.0} s by {MinImprovement:P0}");
 
         await using var cmd = db.CreateCommand("""
-            INSERT INTO eta_models (booster, bands, metrics, runs, first_day, last_day, holdout_from, promoted_at)
-            VALUES (@booster, @bands::jsonb, @metrics::jsonb, @runs, @first, @last, @holdout, @promoted) RETURNING version
+            INSERT INTO eta_models (model, bands, metrics, runs, first_day, last_day, holdout_from, promoted_at)
+            VALUES (@model, @bands::jsonb, @metrics::jsonb, @runs, @first, @last, @holdout, @promoted) RETURNING version
             """);
-        cmd.Parameters.AddWithValue("booster", model.SaveUbj());
+        cmd.Parameters.AddWithValue("model", model.Save());
         cmd.Parameters.AddWithValue("bands", model.BandsJson());
         cmd.Parameters.AddWithValue("metrics", Metrics(report, reason));
         cmd.Parameters.AddWithValue("runs", runs.Count);

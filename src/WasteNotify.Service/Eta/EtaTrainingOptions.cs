@@ -1,19 +1,20 @@
 using System.ComponentModel.DataAnnotations;
-using System.Globalization;
 
 namespace WasteNotify.Service.Eta;
 
 /// <summary>How the arrival model is trained and when a new one replaces the current one.</summary>
 public sealed record EtaTrainingOptions
 {
-    /// <summary>The gradient-boosting library that learns the model.</summary>
-    public EtaLearner Learner { get; init; } = EtaLearner.XGBoost;
+    /// <summary>The ML.NET trainer that learns the model.</summary>
+    public EtaLearner Learner { get; init; } = EtaLearner.FastTree;
 
+    /// <summary>Boosting rounds: trees in the ensemble.</summary>
     [Range(10, 5_000)]
     public int Rounds { get; init; } = 300;
 
-    [Range(2, 12)]
-    public int MaxDepth { get; init; } = 6;
+    /// <summary>Leaves per tree (32: what depth-6 trees mostly used).</summary>
+    [Range(2, 1_024)]
+    public int Leaves { get; init; } = 32;
 
     [Range(0.01, 1)]
     public double LearningRate { get; init; } = 0.08;
@@ -37,16 +38,4 @@ public sealed record EtaTrainingOptions
 
     /// <summary>Predictions further ahead than this are neither learned nor scored.</summary>
     public TimeSpan MaxAhead { get; init; } = TimeSpan.FromMinutes(90);
-
-    public IEnumerable<KeyValuePair<string, string>> Parameters() =>
-    [
-        new("objective", "reg:squarederror"),
-        new("max_depth", MaxDepth.ToString(CultureInfo.InvariantCulture)),
-        new("eta", LearningRate.ToString(CultureInfo.InvariantCulture)),
-        new("subsample", "0.8"),
-        new("colsample_bytree", "0.9"),
-        new("min_child_weight", "5"),
-        new("seed", "1"),
-        new("nthread", "0"),
-    ];
 }

@@ -47,7 +47,7 @@ public sealed record EvaluateArguments(DateOnly? From, DateOnly? To, string? Sto
             : logged && a.From is null ? $"--from '{given["--from"]}' is not a date YYYY-MM-DD"
             : logged && a.To is null ? $"--to '{given["--to"]}' is not a date YYYY-MM-DD"
             : a.From > a.To ? $"--from {given["--from"]} is after --to {given["--to"]}"
-            : Has("--model") != Has("--bands") ? "--model and --bands go together (the booster and its residual bands)"
+            : Has("--model") != Has("--bands") ? "--model and --bands go together (the model and its residual bands)"
             : new[] { a.Stops, a.Fixes, a.Model, a.Bands }.FirstOrDefault(f => f is not null && !File.Exists(f)) is { } absent ? $"no such file: {absent}"
             : a.Csv is not null && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(a.Csv))) ? $"--csv {a.Csv}: no such directory"
             : null;

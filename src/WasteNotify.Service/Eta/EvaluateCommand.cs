@@ -5,7 +5,6 @@ using WasteNotify.Core.Prediction.Evaluation;
 using WasteNotify.Core.Tracking;
 using WasteNotify.Service.City;
 using WasteNotify.Service.Data;
-using WasteNotify.XGBoost;
 
 namespace WasteNotify.Service.Eta;
 
@@ -19,7 +18,7 @@ public static class EvaluateCommand
 {
     public const string Usage = """
         usage: wastenotify evaluate --from YYYY-MM-DD --to YYYY-MM-DD [--csv OUT.csv]
-               wastenotify evaluate --stops STOPS.csv --fixes FIXES.csv [--model MODEL.ubj --bands BANDS.json] [--csv OUT.csv]
+               wastenotify evaluate --stops STOPS.csv --fixes FIXES.csv [--model MODEL.zip --bands BANDS.json] [--csv OUT.csv]
         """;
 
     public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken ct)
@@ -98,19 +97,16 @@ public static class EvaluateCommand
             return null;
         }
 
-        using (model)
-        {
-            var physics = new PhysicsOptions();
-            // Up to the last bucket's end, which it excludes: nothing further ahead is scored.
-            var maxAhead = HorizonBucket.All[^1].To - TimeSpan.FromTicks(1);
-            var traced = TraceSampler.Sample(runs, fixes, new TrackerOptions(), physics, zone, TimeSpan.FromMinutes(1), maxAhead);
-            var report = EvaluationReport.Score(EtaTrainer.Score(traced.Samples, model, physics));
-            var summary = $"{traced.Samples.Count} predictions (a stop to come, each minute) from {traced.Runs} runs of {stopsFile} with fixes in {fixesFile}; "
-                + $"{traced.StopsWithoutArrival} stops without arrival not scored"
-                + (model is null ? "; no model (give --model and --bands to score one)" : "")
-                + Listed("runs with no fixes", traced.RunsWithoutFixes) + Listed("fixes of runs with no stops", traced.FixesWithoutStops);
-            return (report, summary);
-        }
+        var physics = new PhysicsOptions();
+        // Up to the last bucket's end, which it excludes: nothing further ahead is scored.
+        var maxAhead = HorizonBucket.All[^1].To - TimeSpan.FromTicks(1);
+        var traced = TraceSampler.Sample(runs, fixes, new TrackerOptions(), physics, zone, TimeSpan.FromMinutes(1), maxAhead);
+        var report = EvaluationReport.Score(EtaTrainer.Score(traced.Samples, model, physics));
+        var summary = $"{traced.Samples.Count} predictions (a stop to come, each minute) from {traced.Runs} runs of {stopsFile} with fixes in {fixesFile}; "
+            + $"{traced.StopsWithoutArrival} stops without arrival not scored"
+            + (model is null ? "; no model (give --model and --bands to score one)" : "")
+            + Listed("runs with no fixes", traced.RunsWithoutFixes) + Listed("fixes of runs with no stops", traced.FixesWithoutStops);
+        return (report, summary);
     }
 
     private static async Task<T> ReadAsync<T>(string file, Func<TextReader, T> read, CancellationToken ct)
@@ -128,20 +124,15 @@ public static class EvaluateCommand
 
     private static async Task<EtaModel> LoadAsync(string modelFile, string bandsFile, CancellationToken ct)
     {
-        var (ubj, bands) = (await File.ReadAllBytesAsync(modelFile, ct), await File.ReadAllTextAsync(bandsFile, ct));
+        var (bytes, bands) = (await File.ReadAllBytesAsync(modelFile, ct), await File.ReadAllTextAsync(bandsFile, ct));
         EtaModel model;
         try
         {
-            model = EtaModel.Load(ubj, bands);
+            model = EtaModel.Load(bytes, bands);
         }
-        catch (XGBoostException e)
+        catch (ArgumentException e) when (e.ParamName is "model" or "zip")
         {
-            // The library's first line says what; the rest is its native stack.
-            throw new ImportException(modelFile, "booster", e.Message.Split('\n')[0]);
-        }
-        catch (ArgumentException e) when (e.ParamName == "ubj")
-        {
-            throw new ImportException(modelFile, "booster", e.Message[..e.Message.IndexOf(" (Parameter", StringComparison.Ordinal)]);
+            throw new ImportException(modelFile, "model", e.Message[..e.Message.IndexOf(" (Parameter", StringComparison.Ordinal)]);
         }
         catch (Exception e) when (e is JsonException or ArgumentException)
         {
@@ -150,7 +141,6 @@ public static class EvaluateCommand
 
         if (model.Bands.Count == 0)
         {
-            model.Dispose();
             throw new ImportException(bandsFile, "bands", "holds no residual band");
         }
 

@@ -35,8 +35,9 @@ public sealed partial class NightlyTrainingService(
             {
                 Log.Skipped(logger, ex.Message);
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or XGBoost.XGBoostException)
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
             {
+                // The database away, or ML.NET refusing the rows: tomorrow night is another try.
                 Log.Failed(logger, ex.Message, ex);
             }
         }

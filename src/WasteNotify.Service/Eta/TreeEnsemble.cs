@@ -8,14 +8,11 @@ namespace WasteNotify.Service.Eta;
 /// <summary>Which ML.NET gradient-boosting trainer learns the arrival model.</summary>
 public enum EtaLearner
 {
-    /// <summary>The libxgboost binding (WasteNotify.XGBoost).</summary>
-    XGBoost,
-
-    /// <summary>Microsoft.ML.LightGbm: LightGBM's leaf-wise trees.</summary>
-    LightGbm,
-
-    /// <summary>Microsoft.ML.FastTree: ML.NET's own MART.</summary>
+    /// <summary>Microsoft.ML.FastTree: ML.NET's own MART, managed code only (the default: as accurate, and scored faster).</summary>
     FastTree,
+
+    /// <summary>Microsoft.ML.LightGbm: LightGBM's leaf-wise trees (native, needs libgomp1).</summary>
+    LightGbm,
 }
 
 /// <summary>
@@ -93,7 +90,7 @@ public sealed class TreeEnsemble
         var schema = SchemaDefinition.Create(typeof(Row));
         schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, featureCount);
         var data = ml.Data.LoadFromEnumerable(Rows(rows, labels, featureCount), schema);
-        var leaves = Math.Max(2, (1 << options.MaxDepth) / 2); // depth-wise trees of MaxDepth have up to 2^MaxDepth leaves; leaf-wise ones need fewer
+        var leaves = options.Leaves;
         IEstimator<ITransformer> trainer = learner switch
         {
             EtaLearner.LightGbm => ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options

@@ -268,10 +268,10 @@ public static class RunRecords
     }
 
     /// <summary>The serving model: the most recently promoted version; null while none is, or when it is <paramref name="unlessVersion"/>.</summary>
-    public static async Task<(int Version, byte[] Booster, string Bands)?> ServingModelAsync(NpgsqlDataSource db, int? unlessVersion, CancellationToken ct)
+    public static async Task<(int Version, byte[] Model, string Bands)?> ServingModelAsync(NpgsqlDataSource db, int? unlessVersion, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            SELECT version, booster, bands::text FROM eta_models WHERE promoted_at IS NOT NULL ORDER BY promoted_at DESC, version DESC LIMIT 1
+            SELECT version, model, bands::text FROM eta_models WHERE promoted_at IS NOT NULL ORDER BY promoted_at DESC, version DESC LIMIT 1
             """);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct) || reader.GetInt32(0) == unlessVersion)

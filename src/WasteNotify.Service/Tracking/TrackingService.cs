@@ -345,7 +345,7 @@ public sealed partial class TrackingService(
             await ActivateOpenRunsAsync(ct);
             if (await RunRecords.ServingModelAsync(db, _serving?.Version, ct) is { } promoted)
             {
-                Use(promoted.Version, promoted.Booster, promoted.Bands);
+                Use(promoted.Version, promoted.Model, promoted.Bands);
             }
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
@@ -390,21 +390,18 @@ public sealed partial class TrackingService(
     {
         if (await RunRecords.ServingModelAsync(db, null, ct) is { } serving)
         {
-            Use(serving.Version, serving.Booster, serving.Bands);
+            Use(serving.Version, serving.Model, serving.Bands);
         }
     }
 
-    private void Use(int version, byte[] booster, string bands)
+    private void Use(int version, byte[] model, string bands)
     {
         try
         {
-            var model = EtaModel.Load(booster, bands);
-            var old = _serving;
-            _serving = new ServingModel(model, version);
-            old?.Model.Dispose();
+            _serving = new ServingModel(EtaModel.Load(model, bands), version);
             Log.ModelLoaded(logger, version);
         }
-        catch (Exception ex) when (ex is XGBoost.XGBoostException or System.Text.Json.JsonException or ArgumentException)
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or ArgumentException)
         {
             Log.ModelRefused(logger, version, ex.Message);
         }

@@ -1,8 +1,8 @@
 using System.Text;
 using WasteNotify.Core.Prediction;
 using WasteNotify.Core.Prediction.Evaluation;
+using WasteNotify.Service.Eta;
 using WasteNotify.Testing;
-using WasteNotify.XGBoost;
 
 namespace WasteNotify.Service.Tests.Eta;
 
@@ -29,7 +29,7 @@ public sealed class EvaluateCommandTests : IDisposable
     [InlineData("give --from and --to (the logged predictions) or --stops and --fixes (a recorded trace)")]
     [InlineData("give --from and --to (the logged predictions) or --stops and --fixes (a recorded trace)", "--csv", "out.csv")]
     [InlineData("not both", "--from", "2026-03-02", "--to", "2026-03-03", "--stops", "stops.csv", "--fixes", "fixes.csv")]
-    [InlineData("not both", "--from", "2026-03-02", "--to", "2026-03-03", "--model", "model.ubj")]
+    [InlineData("not both", "--from", "2026-03-02", "--to", "2026-03-03", "--model", "model.zip")]
     [InlineData("--to is missing", "--from", "2026-03-02")]
     [InlineData("--fixes is missing", "--stops", "stops.csv")]
     [InlineData("--from '2026-3-2' is not a date YYYY-MM-DD", "--from", "2026-3-2", "--to", "2026-03-03")]
@@ -69,28 +69,28 @@ public sealed class EvaluateCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("not a booster", "[{\"UpToSeconds\":1,\"Low\":-1,\"High\":1}]", "model.ubj: booster: XGBoosterLoadModelFromBuffer failed")]
+    [InlineData("not a model", "[{\"UpToSeconds\":1,\"Low\":-1,\"High\":1}]", "model.zip: model: not an ML.NET model")]
     [InlineData(null, "{ not json", "bands.json: bands: ")]
     [InlineData(null, "[]", "bands.json: bands: holds no residual band")]
     public async Task A_model_or_bands_file_that_cannot_be_loaded_exits_1_naming_it(string? model, string bands, string message)
     {
-        await File.WriteAllBytesAsync(Path("model.ubj"), model is null ? TinyBooster() : Encoding.UTF8.GetBytes(model));
+        await File.WriteAllBytesAsync(Path("model.zip"), model is null ? TinyModel() : Encoding.UTF8.GetBytes(model));
         await File.WriteAllTextAsync(Path("bands.json"), bands);
 
         var result = await Evaluation.RunAsync(null, null, "--stops", Path("stops.csv"), "--fixes", Path("fixes.csv"),
-            "--model", Path("model.ubj"), "--bands", Path("bands.json"));
+            "--model", Path("model.zip"), "--bands", Path("bands.json"));
 
         Assert.Equal(1, result.Exit);
         Assert.StartsWith(Path(message), result.Error, StringComparison.Ordinal);
         Assert.Single(result.Error.Trim().Split('\n'));
     }
 
-    /// <summary>A booster of two rounds on four rows: loads as a model, predicts nothing worth scoring.</summary>
-    private static byte[] TinyBooster()
+    /// <summary>An ML.NET ensemble of ten trees on a hundred random rows: loads as a model, predicts nothing worth scoring.</summary>
+    private static byte[] TinyModel()
     {
-        using var matrix = DMatrix.FromDense(new float[4 * EtaFeatures.Count], 4, EtaFeatures.Count);
-        matrix.SetLabels([0, 0, 0, 0]);
-        using var booster = Booster.Train(matrix, [new("tree_method", "hist")], 2);
-        return booster.SaveUbj();
+        var random = new Random(1);
+        var rows = Enumerable.Range(0, 100 * EtaFeatures.Count).Select(_ => (float)random.NextDouble()).ToArray();
+        var labels = Enumerable.Range(0, 100).Select(i => rows[i * EtaFeatures.Count]).ToArray();
+        return TreeEnsemble.Train(rows, labels, EtaFeatures.Count, new EtaTrainingOptions { Rounds = 10 }, EtaLearner.FastTree).Zip;
     }
 }

@@ -77,9 +77,9 @@ public sealed class EvaluateTraceTests : IDisposable
         Assert.InRange(count, 2_000, 100_000);
         Assert.InRange(double.Parse(mae, CultureInfo.InvariantCulture), 1, 3_600); // finite, and a straight-line path is no oracle
 
-        var (ubj, bands) = TrainSmallModel();
-        var modelFile = Path.Combine(_dir.FullName, "model.ubj");
-        await File.WriteAllBytesAsync(modelFile, ubj);
+        var (model, bands) = TrainSmallModel();
+        var modelFile = Path.Combine(_dir.FullName, "model.zip");
+        await File.WriteAllBytesAsync(modelFile, model);
         var withModel = await Evaluation.RunAsync(_dir.FullName, null, "--stops", stops, "--fixes", fixes,
             "--model", modelFile, "--bands", Write("bands.json", w => w.Write(bands)));
 
@@ -96,13 +96,13 @@ public sealed class EvaluateTraceTests : IDisposable
                 s.Skipped ? null : s.Stop.Arrival, s.Skipped ? null : s.Stop.Departure, s.Skipped))]);
 
     /// <summary>A quick model on other days of the same fleet: enough to predict, not to be good.</summary>
-    private static (byte[] Ubj, string Bands) TrainSmallModel()
+    private static (byte[] Model, string Bands) TrainSmallModel()
     {
         var options = new EtaTrainingOptions { Rounds = 10, HoldoutDays = 1 };
         var tracker = new TrackerOptions { Facilities = [Fleet.City.Network.Position(Fleet.City.LandfillNode)] };
         var runs = Enumerable.Range(0, 3).SelectMany(d =>
             Fleet.SimulateRuns(new DateOnly(2026, 9, 7).AddDays(d), new TimeOnly(6, 0), Paris, new SimulationOptions(), new GpsOptions(), seed: 5)).ToList();
-        using var model = EtaTrainer.Train(EtaTrainer.Sample(runs, tracker, new PhysicsOptions(), Paris, options), options);
-        return (model.SaveUbj(), model.BandsJson());
+        var model = EtaTrainer.Train(EtaTrainer.Sample(runs, tracker, new PhysicsOptions(), Paris, options), options);
+        return (model.Save(), model.BandsJson());
     }
 }
