@@ -87,9 +87,7 @@ public sealed class TreeEnsemble
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(options);
         var ml = new MLContext(seed: 1);
-        var schema = SchemaDefinition.Create(typeof(Row));
-        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, featureCount);
-        var data = ml.Data.LoadFromEnumerable(Rows(rows, labels, featureCount), schema);
+        var data = ml.Data.LoadFromEnumerable(Rows(rows, labels, featureCount), Schema(featureCount));
         var leaves = options.Leaves;
         IEstimator<ITransformer> trainer = learner switch
         {
@@ -172,9 +170,7 @@ public sealed class TreeEnsemble
         var ml = new MLContext(seed: 1);
         using var stream = new MemoryStream(Zip, writable: false);
         var model = ml.Model.Load(stream, out _);
-        var schema = SchemaDefinition.Create(typeof(Row));
-        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, FeatureCount);
-        var scored = model.Transform(ml.Data.LoadFromEnumerable(Rows(rows, new float[count], FeatureCount), schema));
+        var scored = model.Transform(ml.Data.LoadFromEnumerable(Rows(rows, new float[count], FeatureCount), Schema(FeatureCount)));
         return [.. scored.GetColumn<float>("Score")];
     }
 
@@ -182,6 +178,14 @@ public sealed class TreeEnsemble
         (model as ISingleFeaturePredictionTransformer<object>)?.Model is TreeEnsembleModelParametersBasedOnRegressionTree trees
             ? trees.TrainedTreeEnsemble
             : throw new ArgumentException($"not a regression tree ensemble but {model.GetType().Name}", nameof(model));
+
+    /// <summary>A row type's schema with its feature vector's size, known only at run time.</summary>
+    private static SchemaDefinition Schema(int featureCount)
+    {
+        var schema = SchemaDefinition.Create(typeof(Row));
+        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, featureCount);
+        return schema;
+    }
 
     private static int Rebase(int child, int nodeBase, int leafBase) => child >= 0 ? child + nodeBase : ~(~child + leafBase);
 
