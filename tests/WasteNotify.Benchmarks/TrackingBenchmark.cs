@@ -3,6 +3,7 @@ using WasteNotify.Core.Prediction;
 using WasteNotify.Core.Simulation;
 using WasteNotify.Core.Tracking;
 using WasteNotify.Service.Eta;
+using WasteNotify.Service.Tracking;
 
 namespace WasteNotify.Benchmarks;
 
@@ -29,52 +30,21 @@ internal static class TrackingBenchmark
         var physics = new PhysicsOptions();
         var model = TrainModel(fleet, options, physics, date, zone);
 
-        var trackers = new RunTracker[trucks];
-        for (var i = 0; i < trucks; i++)
-        {
-            trackers[i] = new RunTracker(fleet.Tracked(i % 10), options);
-        }
-
-        var trackedStops = trackers.Sum(t => (long)t.Route.StopCount);
+        var features = new EtaFeatures(RouteHistory.Empty(stops, physics.DwellSeconds), physics, zone);
+        var serving = new ServingModel(model, Version: 1);
+        var trackedStops = (long)trucks * stops;
         Console.WriteLine($"{trucks:N0} trucks, {trackedStops:N0} tracked stops, {fixesPerTruck} fixes each (the day's first {fixesPerTruck * 5 / 60} min)");
 
-        var features = new EtaFeatures(RouteHistory.Empty(stops, physics.DwellSeconds), physics, zone);
-        var events = new List<TrackingEvent>();
-        var rows = new float[stops * EtaFeatures.Count];
-        var upcoming = new UpcomingStop[stops];
-        var etas = new EtaSeconds[stops];
-        long fixes = 0, predictions = 0;
-        var clock = Stopwatch.StartNew();
-        for (var step = 0; step < fixesPerTruck; step++)
-        {
-            for (var i = 0; i < trucks; i++)
-            {
-                var day = days[i % 10];
-                if (step >= day.Length)
-                {
-                    continue;
-                }
-
-                var fix = day[step];
-                events.Clear();
-                trackers[i].Observe(fix, events);
-                var count = features.Build(trackers[i], fix.Time, start, rows, upcoming);
-                model.Predict(rows, count, etas);
-                fixes++;
-                predictions += count;
-            }
-        }
-
-        var elapsed = clock.Elapsed;
-        // What the trackers hold: the live heap with them, less the live heap once they are dropped.
-        var routesOnly = trackers.Select(t => t.Route).ToArray();
-        var with = LiveBytes();
-        Array.Clear(trackers);
-        var stateOnly = with - LiveBytes();
-        Array.Clear(routesOnly);
-        var total = with - LiveBytes();
-        Console.WriteLine($"tracking + ETA refresh: {fixes:N0} fixes in {elapsed.TotalSeconds:F1} s = {fixes / elapsed.TotalSeconds:N0} fixes/s ({predictions / elapsed.TotalSeconds:N0} stop ETAs/s)");
-        Console.WriteLine($"memory: {total / 1_048_576.0:F1} MiB for {trackedStops:N0} tracked stops = {total / (double)trackedStops:F0} bytes per stop, of which run state (stops, 30 min of fix history) {stateOnly / (double)trackedStops:F0} and the route (path, stop offsets) the rest");
+        // The service's own refresh (LiveRun.Refresh): first every stop on every fix, then as it serves, the stops
+        // within the alert horizon on every fix and all of them once a minute of event time.
+        var everyStop = new TrackingOptions { ModelAfterRuns = 0, RefreshAllEvery = TimeSpan.FromTicks(1) };
+        var (allRate, allPredicted, _) = Refresh(trucks, fleet, options, features, serving, physics, everyStop, days, start, date, fixesPerTruck, measureMemory: false);
+        Console.WriteLine($"tracking + ETA refresh of every stop on every fix: {allRate:N0} fixes/s ({allPredicted:F0} stops predicted per fix)");
+        var served = new TrackingOptions { ModelAfterRuns = 0 };
+        var (rate, predicted, bytes) = Refresh(trucks, fleet, options, features, serving, physics, served, days, start, date, fixesPerTruck, measureMemory: true);
+        Console.WriteLine($"tracking + ETA refresh as served (within {served.RefreshNearWithin.TotalMinutes:F0} min on every fix, all every {served.RefreshAllEvery.TotalSeconds:F0} s): "
+            + $"{rate:N0} fixes/s ({predicted:F1} stops predicted per fix), {rate / allRate:F2} x every stop (goal >= 10,000 fixes/s)");
+        Console.WriteLine($"memory: {bytes.Total / 1_048_576.0:F1} MiB for {trackedStops:N0} tracked stops = {bytes.Total / (double)trackedStops:F0} bytes per stop, of which run state (stops, 30 min of fix history, latest ETAs) {bytes.State / (double)trackedStops:F0} and the route (path, stop offsets) the rest");
 
         var replay = new RunTracker[trucks];
         for (var i = 0; i < trucks; i++)
@@ -82,8 +52,9 @@ internal static class TrackingBenchmark
             replay[i] = new RunTracker(fleet.Tracked(i % 10), options);
         }
 
-        fixes = 0;
-        clock.Restart();
+        long fixes = 0;
+        var events = new List<TrackingEvent>();
+        var clock = Stopwatch.StartNew();
         for (var step = 0; step < fixesPerTruck; step++)
         {
             for (var i = 0; i < trucks; i++)
@@ -99,6 +70,49 @@ internal static class TrackingBenchmark
 
         Console.WriteLine($"tracking alone: {fixes / clock.Elapsed.TotalSeconds:N0} fixes/s");
         return 0;
+    }
+
+    /// <summary>Every truck's fixes through its own LiveRun and its refresh, by step; the rate, the stops predicted per fix, and (once) the memory the runs hold.</summary>
+    private static (double Rate, double PredictedPerFix, (long Total, long State) Bytes) Refresh(int trucks, FleetPlan fleet, TrackerOptions tracker, EtaFeatures features,
+        ServingModel serving, PhysicsOptions physics, TrackingOptions options, TrackedFix[][] days, DateTimeOffset start, DateOnly date, int fixesPerTruck, bool measureMemory)
+    {
+        var runs = new LiveRun[trucks];
+        for (var i = 0; i < trucks; i++)
+        {
+            runs[i] = new LiveRun(new RunRow(i, $"route-{i % 10}", $"truck-{i}", date, start, "planned", null, null), new RunTracker(fleet.Tracked(i % 10), tracker), features, []);
+        }
+
+        var scratch = new EtaScratch();
+        long fixes = 0, predicted = 0;
+        var clock = Stopwatch.StartNew();
+        for (var step = 0; step < fixesPerTruck; step++)
+        {
+            for (var i = 0; i < trucks; i++)
+            {
+                var day = days[i % 10];
+                if (step < day.Length)
+                {
+                    runs[i].Observe(day[step]);
+                    runs[i].Refresh(scratch, serving, physics, options, day[step].Time, log: null);
+                    fixes++;
+                    predicted += runs[i].Predicted;
+                }
+            }
+        }
+
+        var rate = fixes / clock.Elapsed.TotalSeconds;
+        if (!measureMemory)
+        {
+            return (rate, predicted / (double)fixes, (0, 0));
+        }
+
+        // What the runs hold: the live heap with them, less the live heap once they are dropped.
+        var routesOnly = runs.Select(r => r.Tracker.Route).ToArray();
+        var with = LiveBytes();
+        Array.Clear(runs);
+        var stateOnly = with - LiveBytes();
+        Array.Clear(routesOnly);
+        return (rate, predicted / (double)fixes, (with - LiveBytes(), stateOnly));
     }
 
     /// <summary>A model to serve with, trained on three other days of the same routes (in its own method, so that its garbage is gone before memory is measured).</summary>

@@ -38,6 +38,9 @@ internal sealed class LiveRun
     private readonly List<TrackingEvent> _pending = [];
     private readonly List<(string Kind, int Sequence, DateTimeOffset At, string? Detail)> _stored = [];
 
+    /// <summary>The latest ETAs of the stops still to come, in stop order.</summary>
+    private StopEta[] _upcoming = [];
+
     public LiveRun(RunRow row, RunTracker tracker, EtaFeatures features, IEnumerable<StopDecision> decided)
     {
         (Row, Tracker, Features) = (row, tracker, features);
@@ -73,7 +76,13 @@ internal sealed class LiveRun
 
     public DateTimeOffset? LastLogged { get; set; }
 
+    /// <summary>When every stop still to come was last predicted (the nearer ones are on every fix).</summary>
+    private DateTimeOffset? RefreshedAll { get; set; }
+
     public RunSnapshot? Snapshot { get; private set; }
+
+    /// <summary>How many stops the latest refresh predicted (the others kept their ETAs).</summary>
+    public int Predicted { get; private set; }
 
     public bool HasUnstored => _dirtyStops.Count > 0 || _stored.Count > 0 || RunStateDirty;
 
@@ -160,10 +169,13 @@ internal sealed class LiveRun
     public string Status => Tracker.Finished ? "finished" : Tracker.Started ? "started" : "planned";
 
     /// <summary>
-    /// Predicts the arrival at every stop still to come as of the latest fix (or the planned start before any), with
+    /// Predicts the arrival at the stops still to come as of the latest fix (or the planned start before any), with
     /// the model once the route has <see cref="TrackingOptions.ModelAfterRuns"/> recorded runs, else the physics baseline; logs
     /// them for evaluation when <paramref name="log"/> is given and a logging interval has passed. <paramref name="now"/>
-    /// is the fleet's clock, which the open anomalies (silent, not started) are judged by.
+    /// is the fleet's clock, which the open anomalies (silent, not started) are judged by. Only the stops the latest
+    /// prediction put within <see cref="TrackingOptions.RefreshNearWithin"/> are predicted again, unless
+    /// <see cref="TrackingOptions.RefreshAllEvery"/> has passed, the predictor changed or predictions are to be logged:
+    /// the farther ones keep their ETAs meanwhile, which a minute changes little and costs most of the work.
     /// </summary>
     public RunSnapshot Refresh(EtaScratch scratch, ServingModel? serving, PhysicsOptions physics, TrackingOptions options,
         DateTimeOffset now, List<LoggedPrediction>? log)
@@ -171,8 +183,28 @@ internal sealed class LiveRun
         var route = Tracker.Route;
         scratch.Ensure(route.StopCount);
         var madeAt = Tracker.Watermark ?? Row.PlannedStart;
-        var count = Tracker.Finished ? 0 : Features.Build(Tracker, madeAt, Row.PlannedStart, scratch.Rows, scratch.Stops);
         var useModel = serving is not null && Features.History.Runs >= options.ModelAfterRuns;
+        var predictor = useModel ? EtaTrainer.Model : EtaTrainer.Physics;
+        var logging = log is not null && Tracker.Started && (LastLogged is not { } last || madeAt - last >= options.LogPredictionsEvery);
+        var previous = _upcoming;
+        var near = previous.Length;
+        if (!logging && Snapshot?.Predictor == predictor && RefreshedAll is { } all && madeAt - all < options.RefreshAllEvery)
+        {
+            near = 0;
+            while (near < previous.Length && previous[near].Eta - madeAt <= options.RefreshNearWithin)
+            {
+                near++;
+            }
+
+            near++; // and the first beyond, which may have come within since
+        }
+        else
+        {
+            (near, RefreshedAll) = (scratch.Stops.Length, madeAt);
+        }
+
+        var room = Math.Min(near, scratch.Stops.Length);
+        var count = Tracker.Finished ? 0 : Features.Build(Tracker, madeAt, Row.PlannedStart, scratch.Rows.AsSpan(0, room * EtaFeatures.Count), scratch.Stops.AsSpan(0, room));
         if (useModel)
         {
             serving!.Model.Predict(scratch.Rows, count, scratch.Etas);
@@ -185,24 +217,56 @@ internal sealed class LiveRun
             }
         }
 
-        var predictor = useModel ? EtaTrainer.Model : EtaTrainer.Physics;
-        var upcoming = new StopEta[count];
+        Predicted = count;
+
+        // The stops predicted now, then the farther ones as last predicted (those still to come).
+        var lastPredicted = count > 0 ? scratch.Stops[count - 1].Stop + 1 : int.MaxValue;
+        var from = count < room || Tracker.Finished ? previous.Length : LowerBound(previous, lastPredicted + 1);
+        var kept = 0;
+        for (var i = from; i < previous.Length; i++)
+        {
+            kept += Tracker.Status(previous[i].Sequence - 1) == StopStatus.Pending ? 1 : 0;
+        }
+
+        var upcoming = new StopEta[count + kept];
         for (var i = 0; i < count; i++)
         {
             var (stop, eta) = (scratch.Stops[i].Stop, scratch.Etas[i]);
             upcoming[i] = new StopEta(stop + 1, route.BuildingIds[stop], madeAt.AddSeconds(eta.Eta), madeAt.AddSeconds(eta.Early), madeAt.AddSeconds(eta.Late));
         }
 
-        if (log is not null && Tracker.Started && (LastLogged is not { } last || madeAt - last >= options.LogPredictionsEvery))
+        for (int i = from, j = count; i < previous.Length; i++)
+        {
+            if (Tracker.Status(previous[i].Sequence - 1) == StopStatus.Pending)
+            {
+                upcoming[j++] = previous[i];
+            }
+        }
+
+        _upcoming = upcoming;
+        if (logging)
         {
             LastLogged = madeAt;
-            Log(log, madeAt, upcoming, scratch, count, predictor, physics, options.LogPredictionsAhead);
+            Log(log!, madeAt, _upcoming, scratch, count, predictor, physics, options.LogPredictionsAhead);
         }
 
         Snapshot = new RunSnapshot(Id, Row.RouteId, Row.TruckId, Row.ServiceDate, Row.PlannedStart, Status, Tracker.StartedAt, LastFixAt,
             Position?.Latitude, Position?.Longitude, Tracker.Latest?.Offset, route.Path.Length, madeAt, predictor, useModel ? serving!.Version : null,
-            upcoming, [.. _decided.OfType<StopDecision>()], Anomalies(now, options));
+            _upcoming, [.. _decided.OfType<StopDecision>()], Anomalies(now, options));
         return Snapshot;
+    }
+
+    /// <summary>The index of the first ETA of a stop at or after <paramref name="sequence"/> (they are in stop order).</summary>
+    private static int LowerBound(StopEta[] etas, int sequence)
+    {
+        int lo = 0, hi = etas.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            (lo, hi) = etas[mid].Sequence < sequence ? (mid + 1, hi) : (lo, mid);
+        }
+
+        return lo;
     }
 
     /// <summary>The latest snapshot with its open anomalies judged again at <paramref name="now"/>; its ETAs have not changed since its fix.</summary>

@@ -33,6 +33,15 @@ public sealed class TrackingOptions : IValidatableObject
     /// <summary>Only stops expected within this are logged (the evaluation's buckets end at 60 minutes).</summary>
     public TimeSpan LogPredictionsAhead { get; set; } = TimeSpan.FromMinutes(60);
 
+    /// <summary>
+    /// Stops the latest prediction put within this are predicted again on every fix (the alerts look this far
+    /// ahead); the farther ones once per <see cref="RefreshAllEvery"/> of event time, their ETAs kept meanwhile.
+    /// </summary>
+    public TimeSpan RefreshNearWithin { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How often every stop still to come is predicted again, however far.</summary>
+    public TimeSpan RefreshAllEvery { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The model serves a route once it has this many recorded runs; the physics baseline until then.</summary>
     [Range(0, 100)]
     public int ModelAfterRuns { get; set; } = 3;
@@ -78,7 +87,7 @@ public sealed class TrackingOptions : IValidatableObject
                      (nameof(SilentAfter), SilentAfter), (nameof(NotStartedAfter), NotStartedAfter), (nameof(CheckEvery), CheckEvery),
                      (nameof(LogPredictionsEvery), LogPredictionsEvery), (nameof(LogPredictionsAhead), LogPredictionsAhead),
                      (nameof(MinDwell), MinDwell), (nameof(SkipDecisionDelay), SkipDecisionDelay), (nameof(OffRouteAfter), OffRouteAfter),
-                     (nameof(LongStopAfter), LongStopAfter),
+                     (nameof(LongStopAfter), LongStopAfter), (nameof(RefreshNearWithin), RefreshNearWithin), (nameof(RefreshAllEvery), RefreshAllEvery),
                  })
         {
             if (value <= TimeSpan.Zero)
