@@ -2,12 +2,16 @@ using WasteNotify.Core.Tracking;
 
 namespace WasteNotify.Core.Prediction;
 
-/// <summary>A stop still to come, with the two baselines' predictions of the seconds until the truck reaches it.</summary>
-public readonly record struct UpcomingStop(int Stop, float PhysicsSeconds, float HistoricalSeconds);
+/// <summary>
+/// A stop still to come, with the baselines' predictions of the seconds until the truck reaches it; <paramref name="Ahead"/>
+/// counts the stops still to come before it (0: the next stop).
+/// </summary>
+public readonly record struct UpcomingStop(int Stop, float PhysicsSeconds, float HistoricalSeconds, float NaiveSeconds, int Ahead);
 
 /// <summary>
 /// The model's inputs for every stop still to come, from the tracker's state, the route's history and the clock:
-/// how far and how many stops away (with their learned dwells), what both baselines say, whether the truck is
+/// how far and how many stops away (with their learned dwells), what the three baselines say (physics, the historical
+/// average, and the naive rule: distance over the truck's recent progress rate, floored at <see cref="PhysicsOptions.NaiveFloorMps"/>), whether the truck is
 /// standing (for how long, with how many bins there, and the median stay still to come after standing that long:
 /// dwells are heavy-tailed), how fast it has been progressing, how late it runs against its usual times, the
 /// time of day and weekday (congestion, the driver's break), whether it is away from its route, and how full it is
@@ -23,6 +27,7 @@ public sealed class EtaFeatures(RouteHistory history, PhysicsOptions physics, Ti
         "distance_m", "stops_between", "dwell_between_s", "physics_s", "historical_s", "still_for_s", "at_stop", "recent_rate_mps",
         "elapsed_s", "delay_s", "local_hour", "weekday", "off_route_s", "stop_index", "furthest_served", "since_last_served_s",
         "current_stop_dwell_s", "group_members_before", "load_bins", "bins_to_stop", "long_stops", "current_spot_bins", "remaining_stay_s",
+        "naive_s",
     ];
 
     /// <summary>Buildings within two of these along the path are served from one spot.</summary>
@@ -47,6 +52,7 @@ public sealed class EtaFeatures(RouteHistory history, PhysicsOptions physics, Ti
         var atStop = stillFor > 0 && nearEnd > near;
         var back = tracker.OffsetAt(now - TimeSpan.FromMinutes(10));
         var rate = back is { } b ? (progress - b) / 600 : double.NaN;
+        var naiveRate = Math.Max(physics.NaiveFloorMps, NaiveRate(tracker, rate, progress, now, physics));
         var last = tracker.LastServed;
         var lastArrival = last >= 0 ? tracker.Arrival(last) : null;
         var delay = lastArrival is { } la ? (la - start).TotalSeconds - history.MeanArrivalSeconds(last) : double.NaN;
@@ -131,7 +137,9 @@ public sealed class EtaFeatures(RouteHistory history, PhysicsOptions physics, Ti
             row[20] = tracker.LongStops;
             row[21] = spotBins;
             row[22] = (float)remainingStay;
-            stops[count++] = new UpcomingStop(j, (float)physicsSeconds, (float)historical);
+            row[23] = (float)(distance / naiveRate);
+            stops[count] = new UpcomingStop(j, (float)physicsSeconds, (float)historical, row[23], count);
+            count++;
 
             groupMembers++;
             // A spot's recorded dwell is the whole spot's (its buildings are served in one stand), so the largest, not the sum.
@@ -139,5 +147,20 @@ public sealed class EtaFeatures(RouteHistory history, PhysicsOptions physics, Ti
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// The naive rule's speed: progress along the path over the last 10 minutes, or since the start when the run is
+    /// younger (after its first minute), else the typical speed.
+    /// </summary>
+    private static double NaiveRate(RunTracker tracker, double lastTenMinutes, double progress, DateTimeOffset now, PhysicsOptions physics)
+    {
+        if (!double.IsNaN(lastTenMinutes))
+        {
+            return lastTenMinutes;
+        }
+
+        var since = tracker.StartedAt is { } started ? (now - started).TotalSeconds : 0;
+        return since >= 60 && tracker.OffsetAt(tracker.StartedAt!.Value) is { } from ? (progress - from) / since : physics.TypicalSpeedMps;
     }
 }

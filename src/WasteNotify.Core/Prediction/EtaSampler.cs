@@ -2,8 +2,12 @@ using WasteNotify.Core.Tracking;
 
 namespace WasteNotify.Core.Prediction;
 
-/// <summary>One prediction moment for one stop: the features, when, the baselines' answers and what really happened.</summary>
-public sealed record EtaSample(float[] Features, int Stop, DateTimeOffset MadeAt, DateTimeOffset Actual, float PhysicsSeconds, float HistoricalSeconds)
+/// <summary>
+/// One prediction moment for one stop: the features, when, the baselines' answers and what really happened;
+/// <paramref name="Ahead"/> counts the stops still to come before it then (0: it was the next stop).
+/// </summary>
+public sealed record EtaSample(float[] Features, int Stop, DateTimeOffset MadeAt, DateTimeOffset Actual, float PhysicsSeconds, float HistoricalSeconds,
+    float NaiveSeconds, int Ahead)
 {
     public float LabelSeconds => (float)(Actual - MadeAt).TotalSeconds;
 }
@@ -51,7 +55,7 @@ public static class EtaSampler
                 if (actual[stops[i].Stop] is { } arrival && arrival > fix.Time && arrival - fix.Time <= maxAhead)
                 {
                     samples.Add(new EtaSample(rows.AsSpan(i * EtaFeatures.Count, EtaFeatures.Count).ToArray(), stops[i].Stop, fix.Time, arrival,
-                        stops[i].PhysicsSeconds, stops[i].HistoricalSeconds));
+                        stops[i].PhysicsSeconds, stops[i].HistoricalSeconds, stops[i].NaiveSeconds, stops[i].Ahead));
                 }
             }
         }

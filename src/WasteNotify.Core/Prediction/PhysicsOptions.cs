@@ -16,6 +16,13 @@ public sealed record PhysicsOptions
     [Range(1, 3600)]
     public double DwellSeconds { get; init; } = 111;
 
+    /// <summary>
+    /// The naive baseline's floor on the truck's recent progress rate, so that a truck standing still (or going
+    /// backwards along its path) still gets a finite ETA: a kilometre in under 17 minutes.
+    /// </summary>
+    [Range(0.1, 30)]
+    public double NaiveFloorMps { get; init; } = 1;
+
     [Range(0.05, 1)]
     public double EarlyFraction { get; init; } = 0.7;
 

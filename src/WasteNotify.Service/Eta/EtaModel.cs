@@ -8,22 +8,38 @@ namespace WasteNotify.Service.Eta;
 public readonly record struct EtaSeconds(float Eta, float Early, float Late);
 
 /// <summary>
-/// The residuals (actual minus predicted seconds) of predictions up to a horizon, at the early and late quantiles,
-/// measured on days the model did not learn from, over the predictions whose truck came within the scored horizons.
-/// ML.NET's tree trainers have no public quantile objective, so bounds are calibrated.
+/// For the predictions the model puts below <paramref name="UpToSeconds"/> (and at or above the previous band's), which
+/// predictor is served (<paramref name="Predictor"/>: the model, or a baseline that did better there on days the model
+/// did not learn from) and its residuals (actual minus predicted seconds) at the early and late quantiles on those
+/// days, over the predictions whose truck came within the scored horizons; <paramref name="TreesLow"/> and
+/// <paramref name="TreesHigh"/> are the model's own, for scoring it alone. ML.NET's tree trainers have no public
+/// quantile objective, so bounds are calibrated.
 /// </summary>
-public sealed record ResidualBand(float UpToSeconds, float Low, float High);
+/// <param name="NextSpot">Whether the band is of the next spot's predictions (no spot between the truck and the stop), which
+/// behave unlike the farther ones (the truck may be on its way or waiting there), or of the others.</param>
+public sealed record ResidualBand(float UpToSeconds, float Low, float High, string Predictor, float TreesLow, float TreesHigh, bool NextSpot);
 
 /// <summary>
 /// The gradient-boosted arrival model (an ML.NET tree ensemble, <see cref="TreeEnsemble"/>): predicts the seconds
-/// until the truck reaches each upcoming stop from <see cref="EtaFeatures"/> rows, with bounds from residuals
-/// calibrated per predicted horizon. Immutable.
+/// until the truck reaches each upcoming stop from <see cref="EtaFeatures"/> rows. What it serves is chosen per band of
+/// its predicted horizon: its own answer, or the physics, naive or historical baseline's (all three are in the row)
+/// where one of them was more accurate on the held-out days, so that it is never worse than the best baseline there;
+/// bounds come from that choice's residuals calibrated per band. Immutable.
 /// </summary>
 public sealed class EtaModel
 {
-    private static readonly float[] Horizons = [180, 360, 600, 900, 1_800, 3_600, float.MaxValue]; // MaxValue: JSON has no infinity
+    private static readonly float[] Horizons = [60, 180, 360, 600, 900, 1_800, 3_600, float.MaxValue]; // MaxValue: JSON has no infinity
 
-    private static readonly int PhysicsFeature = EtaFeatures.Names.ToList().IndexOf("physics_s");
+    private static readonly int PhysicsFeature = Feature("physics_s");
+    private static readonly int HistoricalFeature = Feature("historical_s");
+    private static readonly int NaiveFeature = Feature("naive_s");
+    private static readonly int SpotsBetweenFeature = Feature("stops_between");
+
+    /// <summary>What a band may serve, in order of preference on a tie.</summary>
+    private static readonly string[] Choices = [EtaTrainer.Model, EtaTrainer.Physics, EtaTrainer.Naive, EtaTrainer.Historical];
+
+    /// <summary>How much lower a baseline's held-out error must be than the model's for a band to serve it.</summary>
+    private const double ChoiceMargin = 0.05;
 
     private readonly TreeEnsemble _trees;
 
@@ -49,25 +65,36 @@ public sealed class EtaModel
         // 90-minute rows (errors of many minutes) drown the 3-minute ones that matter most, and a correction to a
         // sound baseline extrapolates better to days unlike the training ones than a time learnt from scratch.
         float[] labels = [.. train.Select(s => MathF.Log(1 + Math.Max(0, s.LabelSeconds)) - MathF.Log(1 + s.Features[PhysicsFeature]))];
-        var unbounded = new EtaModel(TreeEnsemble.Train(Rows(train), labels, EtaFeatures.Count, options, options.Learner), []);
+        var trees = TreeEnsemble.Train(Rows(train), labels, EtaFeatures.Count, options, options.Learner);
+        var unbounded = new EtaModel(trees, []);
 
         var predicted = unbounded.PredictSeconds(Rows(scored), scored.Count);
-        var residuals = scored.Select((s, i) => (Predicted: predicted[i], Residual: s.LabelSeconds - predicted[i])).ToList();
         var bands = new List<ResidualBand>();
-        float from = 0;
-        foreach (var to in Horizons)
+        foreach (var next in (bool[])[true, false])
         {
-            var inBand = residuals.Where(r => r.Predicted >= from && r.Predicted < to).Select(r => r.Residual).Order().ToList();
-            if (inBand.Count < 20)
+            var group = Enumerable.Range(0, scored.Count).Where(i => IsNextSpot(scored[i].Features) == next).ToList();
+            group = group.Count >= 20 ? group : [.. Enumerable.Range(0, scored.Count)];
+            float from = 0;
+            foreach (var to in Horizons)
             {
-                inBand = [.. residuals.Select(r => r.Residual).Order()]; // too few to say: the overall spread
-            }
+                var inBand = group.Where(i => predicted[i] >= from && predicted[i] < to).ToList();
+                var tooFew = inBand.Count < 20;
+                inBand = tooFew ? group : inBand; // too few to say: the model, with the group's overall spread
 
-            bands.Add(new ResidualBand(to, Quantile(inBand, options.EarlyQuantile), Quantile(inBand, options.LateQuantile)));
-            from = to;
+                List<float> Residuals(string predictor) =>
+                    [.. inBand.Select(i => scored[i].LabelSeconds - Seconds(predictor, predicted[i], scored[i].Features)).Order()];
+                var mae = Choices.ToDictionary(c => c, c => inBand.Average(i => Math.Abs(scored[i].LabelSeconds - Seconds(c, predicted[i], scored[i].Features))));
+                var best = Choices.MinBy(c => mae[c])!;
+                // A baseline replaces the model only when clearly better: a few held-out days are a noisy judge.
+                var choice = tooFew || mae[best] > mae[EtaTrainer.Model] * (1 - ChoiceMargin) ? EtaTrainer.Model : best;
+                var (served, own) = (Residuals(choice), Residuals(EtaTrainer.Model));
+                bands.Add(new ResidualBand(to, Quantile(served, options.EarlyQuantile), Quantile(served, options.LateQuantile), choice,
+                    Quantile(own, options.EarlyQuantile), Quantile(own, options.LateQuantile), next));
+                from = to;
+            }
         }
 
-        return new EtaModel(unbounded._trees, bands);
+        return new EtaModel(trees, bands);
     }
 
     /// <exception cref="ArgumentException">The bytes are no ML.NET model (a model of an earlier version, XGBoost's, among them), it was trained on other features than this version computes (retrain it), or has no bands.</exception>
@@ -75,6 +102,11 @@ public sealed class EtaModel
     {
         ArgumentNullException.ThrowIfNull(model);
         var bands = JsonSerializer.Deserialize<ResidualBand[]>(bandsJson) ?? throw new ArgumentException("no residual bands", nameof(bandsJson));
+        if (bands.FirstOrDefault(b => !Choices.Contains(b.Predictor)) is { } unknown)
+        {
+            throw new ArgumentException($"a band up to {unknown.UpToSeconds} s serves '{unknown.Predictor}', none of {string.Join(", ", Choices)} (bands of an earlier version: train a new model)", nameof(bandsJson));
+        }
+
         var trees = TreeEnsemble.Load(model);
         return trees.FeatureCount == EtaFeatures.Count
             ? new EtaModel(trees, bands)
@@ -108,20 +140,87 @@ public sealed class EtaModel
         return raw;
     }
 
+    /// <summary>What is served for each row: the choice of the band the model's answer falls in, with its bounds.</summary>
     public void Predict(ReadOnlySpan<float> rows, int count, Span<EtaSeconds> output)
     {
         var seconds = PredictSeconds(rows, count);
         for (var i = 0; i < count; i++)
         {
-            output[i] = Bound(seconds[i]);
+            output[i] = Serve(seconds[i], rows.Slice(i * EtaFeatures.Count, EtaFeatures.Count));
         }
     }
 
-    public EtaSeconds Bound(float seconds)
+    /// <summary>What is served for a row whose model answer is <paramref name="modelSeconds"/>.</summary>
+    public EtaSeconds Serve(float modelSeconds, ReadOnlySpan<float> row)
     {
-        var band = Bands.FirstOrDefault(b => seconds < b.UpToSeconds) ?? Bands[^1];
-        return new EtaSeconds(seconds, Math.Clamp(seconds + band.Low, 0, seconds), Math.Max(seconds, seconds + band.High));
+        var band = Band(modelSeconds, row);
+        var seconds = Seconds(band.Predictor, modelSeconds, row);
+        return Bounded(seconds, band.Low, band.High);
     }
+
+    /// <summary>The model's own answer with its own bounds (what <see cref="Serve"/> gives where no baseline was better).</summary>
+    public EtaSeconds Trees(float modelSeconds, ReadOnlySpan<float> row)
+    {
+        var band = Band(modelSeconds, row);
+        return Bounded(modelSeconds, band.TreesLow, band.TreesHigh);
+    }
+
+    /// <summary>"next spot: model at 0-1 min, ...; farther: naive at 0-1 min, ...": what each band of the model's horizon serves.</summary>
+    public string DescribeChoices()
+    {
+        var groups = new List<string>();
+        foreach (var next in (bool[])[true, false])
+        {
+            var parts = new List<string>();
+            float from = 0;
+            foreach (var band in Bands.Where(b => b.NextSpot == next))
+            {
+                var to = band.UpToSeconds == float.MaxValue ? "+" : $"-{band.UpToSeconds / 60:0.#}";
+                parts.Add($"{band.Predictor} at {from / 60:0.#}{to} min");
+                from = band.UpToSeconds;
+            }
+
+            groups.Add($"{(next ? "next spot" : "farther")}: {string.Join(", ", parts)}");
+        }
+
+        return string.Join("; ", groups);
+    }
+
+    private ResidualBand Band(float seconds, ReadOnlySpan<float> row)
+    {
+        var next = IsNextSpot(row);
+        ResidualBand? last = null;
+        foreach (var band in Bands)
+        {
+            if (band.NextSpot == next)
+            {
+                if (seconds < band.UpToSeconds)
+                {
+                    return band;
+                }
+
+                last = band;
+            }
+        }
+
+        return last ?? Bands[^1];
+    }
+
+    private static bool IsNextSpot(ReadOnlySpan<float> row) => row[SpotsBetweenFeature] == 0;
+
+    private static EtaSeconds Bounded(float seconds, float low, float high) =>
+        new(seconds, Math.Clamp(seconds + low, 0, seconds), Math.Max(seconds, seconds + high));
+
+    /// <summary>A predictor's seconds for a row: a baseline's from its feature (the historical average falls back to the model where there is no history).</summary>
+    private static float Seconds(string predictor, float modelSeconds, ReadOnlySpan<float> row) => predictor switch
+    {
+        EtaTrainer.Physics => row[PhysicsFeature],
+        EtaTrainer.Naive => row[NaiveFeature],
+        EtaTrainer.Historical when !float.IsNaN(row[HistoricalFeature]) => row[HistoricalFeature],
+        _ => modelSeconds,
+    };
+
+    private static int Feature(string name) => EtaFeatures.Names.ToList().IndexOf(name);
 
     public static float[] Rows(IReadOnlyList<EtaSample> samples)
     {

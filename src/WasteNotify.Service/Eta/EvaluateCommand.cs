@@ -3,8 +3,8 @@ using WasteNotify.Core.City;
 using WasteNotify.Core.Prediction;
 using WasteNotify.Core.Prediction.Evaluation;
 using WasteNotify.Core.Tracking;
-using WasteNotify.Service.City;
 using WasteNotify.Service.Data;
+using WasteNotify.Service.Tracking;
 
 namespace WasteNotify.Service.Eta;
 
@@ -18,7 +18,8 @@ public static class EvaluateCommand
 {
     public const string Usage = """
         usage: wastenotify evaluate --from YYYY-MM-DD --to YYYY-MM-DD [--csv OUT.csv]
-               wastenotify evaluate --stops STOPS.csv --fixes FIXES.csv [--model MODEL.zip --bands BANDS.json] [--csv OUT.csv]
+               wastenotify evaluate --stops STOPS.csv --fixes FIXES.csv [--model MODEL.zip [--bands BANDS.json]] [--test-from YYYY-MM-DD]
+                                    [--tz ZONE] [--predictions PREDICTIONS.csv] [--csv OUT.csv]
         """;
 
     public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken ct)
@@ -66,29 +67,24 @@ public static class EvaluateCommand
         return (EvaluationReport.Score(logged.Scored), logged.Summary(from, to));
     }
 
-    /// <summary>The trace's samples scored, with a line on what was left out; null when a file or the configuration was refused (and said so).</summary>
+    /// <summary>
+    /// The trace's samples scored (only the runs from --test-from on, when given, with a model trained on the earlier
+    /// ones unless one is given), with what was left out, the next stop's table, the tracker's own decisions against
+    /// the file's and warnings on figures that say the trace was misread; null when a file or the configuration was
+    /// refused (and said so).
+    /// </summary>
     private static async Task<(EvaluationReport Report, string Summary)?> TraceAsync(
         EvaluateArguments given, IConfiguration configuration, TextWriter error, CancellationToken ct)
     {
-        // The model's time-of-day and weekday features are local to the city.
-        var zoneId = configuration.GetSection("City").Get<CityOptions>()?.TimeZone ?? new CityOptions().TimeZone;
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var zone))
-        {
-            await error.WriteLineAsync($"City:TimeZone '{zoneId}' is not a known time zone");
-            return null;
-        }
-
         var (stopsFile, fixesFile) = (given.Stops!, given.Fixes!);
-        IReadOnlyList<RecordedRun> runs;
-        IReadOnlyList<RunFixes> fixes;
+        TraceFiles files;
         EtaModel? model = null;
         try
         {
-            runs = await ReadAsync(stopsFile, RecordedStopsCsv.Read, ct);
-            fixes = await ReadAsync(fixesFile, RecordedFixesCsv.Read, ct);
-            if (given is { Model: { } modelFile, Bands: { } bandsFile })
+            files = await TraceFiles.ReadAsync(stopsFile, fixesFile, given.TimeZone, configuration, ct);
+            if (given.Model is { } modelFile)
             {
-                model = await LoadAsync(modelFile, bandsFile, ct);
+                model = await TraceFiles.LoadModelAsync(modelFile, given.Bands, ct);
             }
         }
         catch (ImportException e)
@@ -97,54 +93,88 @@ public static class EvaluateCommand
             return null;
         }
 
-        var physics = new PhysicsOptions();
+        var tracking = configuration.GetSection("Tracking").Get<TrackingOptions>() ?? new TrackingOptions();
+        var training = configuration.GetSection("Eta:Training").Get<EtaTrainingOptions>() ?? new EtaTrainingOptions();
+        var (tracker, physics) = (tracking.Tracker([]), tracking.Physics());
         // Up to the last bucket's end, which it excludes: nothing further ahead is scored.
         var maxAhead = HorizonBucket.All[^1].To - TimeSpan.FromTicks(1);
-        var traced = TraceSampler.Sample(runs, fixes, new TrackerOptions(), physics, zone, TimeSpan.FromMinutes(1), maxAhead);
-        var report = EvaluationReport.Score(EtaTrainer.Score(traced.Samples, model, physics));
-        var summary = $"{traced.Samples.Count} predictions (a stop to come, each minute) from {traced.Runs} runs of {stopsFile} with fixes in {fixesFile}; "
-            + $"{traced.StopsWithoutArrival} stops without arrival not scored"
-            + (model is null ? "; no model (give --model and --bands to score one)" : "")
-            + Listed("runs with no fixes", traced.RunsWithoutFixes) + Listed("fixes of runs with no stops", traced.FixesWithoutStops);
+        var traced = TraceSampler.Sample(files.Runs, files.Fixes, tracker, physics, files.Zone, training.SampleEvery,
+            given.TestFrom is null ? maxAhead : training.MaxAhead);
+        // A date is the city's midnight starting it.
+        DateTimeOffset? cut = given.TestFromTime
+            ?? (given.TestFrom is { } day ? new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), files.Zone.GetUtcOffset(day.ToDateTime(TimeOnly.MinValue))) : null);
+        var tested = traced.Traced.Where(r => cut is null || r.FirstFix >= cut).ToList();
+        var trainedNote = "";
+        if (cut is { } from)
+        {
+            var earlier = traced.Traced.Where(r => r.FirstFix < from).ToList();
+            if (tested.Count == 0)
+            {
+                await error.WriteLineAsync($"no run of {stopsFile} starts at or after --test-from {from:yyyy-MM-dd HH:mm zzz} ({files.ZoneSource})");
+                return null;
+            }
+
+            if (model is null)
+            {
+                try
+                {
+                    var trained = EtaTrainer.TrainOnTrace(earlier, files.Zone, training);
+                    model = trained.Model;
+                    trainedNote = $"; model trained here on the {earlier.Count} runs before {from:yyyy-MM-dd HH:mm zzz}, held out {trained.HeldOut} to choose and calibrate, serving {model.DescribeChoices()}";
+                }
+                catch (ArgumentException e)
+                {
+                    await error.WriteLineAsync($"no model could be trained on the runs before --test-from {from:yyyy-MM-dd HH:mm zzz}: {e.Message} (or give --model)");
+                    return null;
+                }
+            }
+
+            trainedNote += $"; scored: the {tested.Count} runs from {from:yyyy-MM-dd HH:mm zzz} on, the {earlier.Count} earlier ones history only";
+        }
+
+        List<(TracedRun Run, EtaSample Sample)> items = [.. tested.SelectMany(r => r.Samples.Where(s => s.LabelSeconds < maxAhead.TotalSeconds).Select(s => (r, s)))];
+        List<EtaSample> samples = [.. items.Select(x => x.Sample)];
+        List<ScoredPrediction[]> predicted = [.. EtaTrainer.Predict(samples, model, physics)
+            .Select((etas, i) => etas.Select(e => EtaTrainer.Scored(e.Predictor, samples[i], e.Eta)).ToArray())];
+        var report = EvaluationReport.Score(predicted.SelectMany(p => p));
+        var next = EvaluationReport.Score(predicted.Where((_, i) => samples[i].Ahead == 0).SelectMany(p => p));
+        var testedIds = tested.Select(r => r.Run.RunId).ToHashSet(StringComparer.Ordinal);
+        var agreement = TrackerAgreement.Score([.. files.Runs.Where(r => testedIds.Contains(r.RunId))], files.Fixes, tracker);
+        if (given.Predictions is { } predictionsFile)
+        {
+            await using var writer = File.CreateText(predictionsFile);
+            PredictionsCsv.Write(writer, items, predicted);
+        }
+
+        var summary = $"{samples.Count} predictions (a stop to come, each minute) from {tested.Count} runs of {stopsFile} with fixes in {fixesFile}; "
+            + $"{traced.StopsWithoutArrival} stops without arrival not scored; local time in {files.ZoneSource}"
+            + (model is null ? "; no model (give --model, or --test-from to train one on the earlier days)" : "")
+            + trainedNote
+            + Listed("runs with no fixes", traced.RunsWithoutFixes) + Listed("fixes of runs with no stops", traced.FixesWithoutStops)
+            + "\n\nnext stop only (the first stop still to come at each moment):\n" + next.FormatTable()
+            + "\n" + agreement.Format() + Warnings(report, agreement);
         return (report, summary);
     }
 
-    private static async Task<T> ReadAsync<T>(string file, Func<TextReader, T> read, CancellationToken ct)
+    /// <summary>What says the figures rest on a misread trace: a tracker that disagrees with the file, or a baseline off by many minutes close in.</summary>
+    private static string Warnings(EvaluationReport report, TrackerAgreement agreement)
     {
-        var text = await File.ReadAllTextAsync(file, ct);
-        try
+        var warnings = new List<string>();
+        if (agreement.Stops > 0 && Math.Max(agreement.ServedAgreement, agreement.ReachedAgreement) < 0.8)
         {
-            return read(new StringReader(text));
-        }
-        catch (ImportException e)
-        {
-            throw new ImportException($"{file}: {e.Location}", e.Field, e.Problem);
-        }
-    }
-
-    private static async Task<EtaModel> LoadAsync(string modelFile, string bandsFile, CancellationToken ct)
-    {
-        var (bytes, bands) = (await File.ReadAllBytesAsync(modelFile, ct), await File.ReadAllTextAsync(bandsFile, ct));
-        EtaModel model;
-        try
-        {
-            model = EtaModel.Load(bytes, bands);
-        }
-        catch (ArgumentException e) when (e.ParamName is "model" or "zip")
-        {
-            throw new ImportException(modelFile, "model", e.Message[..e.Message.IndexOf(" (Parameter", StringComparison.Ordinal)]);
-        }
-        catch (Exception e) when (e is JsonException or ArgumentException)
-        {
-            throw new ImportException(bandsFile, "bands", e.Message);
+            warnings.Add($"the tracker's decisions agree with the file's for only {Math.Max(agreement.ServedAgreement, agreement.ReachedAgreement):P0} of stops, "
+                + "so the predictors see runs unlike the file's: check the Tracking settings against the trace (stop radius, fix interval)");
         }
 
-        if (model.Bands.Count == 0)
+        foreach (var bucket in HorizonBucket.All.Take(2))
         {
-            throw new ImportException(bandsFile, "bands", "holds no residual band");
+            if (report.Find(EtaTrainer.Physics, bucket) is { MeanAbsoluteError: var mae } && mae > TimeSpan.FromMinutes(10))
+            {
+                warnings.Add($"physics is off by {mae.TotalMinutes:0} min on average {bucket.Name} ahead: stops out of order, a wrong zone or stops the tracker never decides?");
+            }
         }
 
-        return model;
+        return string.Concat(warnings.Select(w => $"warning: {w}\n"));
     }
 
     private static string Listed(string what, IReadOnlyList<string> runs) =>

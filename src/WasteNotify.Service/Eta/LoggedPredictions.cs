@@ -22,7 +22,7 @@ public sealed record LoggedPredictions(List<ScoredPrediction> Scored, int Runs, 
             JOIN route_runs r ON r.id = p.run_id
             LEFT JOIN run_stops s ON s.run_id = p.run_id AND s.sequence = p.sequence AND s.status = 'served'
             WHERE r.service_date BETWEEN @from AND @to
-            ORDER BY array_position(ARRAY['model', 'physics', 'historical'], p.predictor), p.predictor, p.run_id, p.sequence, p.made_at
+            ORDER BY array_position(ARRAY['model', 'physics', 'naive', 'historical'], p.predictor), p.predictor, p.run_id, p.sequence, p.made_at
             """);
         cmd.Parameters.AddWithValue("from", from);
         cmd.Parameters.AddWithValue("to", to);

@@ -2,6 +2,9 @@ using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using WasteNotify.Core.City;
+using WasteNotify.Core.Prediction;
+using WasteNotify.Core.Prediction.Evaluation;
 using WasteNotify.Service.City;
 using WasteNotify.Service.Data;
 using WasteNotify.Service.Tracking;
@@ -17,12 +20,22 @@ namespace WasteNotify.Service.Eta;
 /// </summary>
 public static class TrainCommand
 {
-    public const string Usage = "usage: wastenotify train [--days N] [--today YYYY-MM-DD]";
+    public const string Usage = """
+        usage: wastenotify train [--days N] [--today YYYY-MM-DD]
+               wastenotify train --stops STOPS.csv --fixes FIXES.csv --out MODEL.zip [--tz ZONE]
+        """;
 
     public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, TimeProvider time, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        if (args.Contains("--stops") || args.Contains("--fixes") || args.Contains("--out"))
+        {
+            return await FromFilesAsync(args, configuration, output, error, ct);
+        }
+
         var nightly = configuration.GetSection("Eta:Nightly").Get<NightlyTrainingOptions>() ?? new NightlyTrainingOptions();
         var city = configuration.GetSection("City").Get<CityOptions>() ?? new CityOptions();
         var zone = TimeZoneInfo.FindSystemTimeZoneById(city.TimeZone);
@@ -62,6 +75,69 @@ public static class TrainCommand
             await error.WriteLineAsync(ex.Message);
             return 1;
         }
+    }
+
+    /// <summary>
+    /// The files form: a model trained on a recorded trace alone (no database), its last
+    /// <see cref="EtaTrainingOptions.HoldoutDays"/> days held out to choose per horizon and calibrate; written as ML.NET's
+    /// zip with its bands beside it (<see cref="TraceFiles.BandsPath"/>), for <c>evaluate --model</c>.
+    /// </summary>
+    private static async Task<int> FromFilesAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var given = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? problem = null;
+        for (var i = args is ["train", ..] ? 1 : 0; i < args.Length && problem is null; i += 2)
+        {
+            problem = args[i] is not ("--stops" or "--fixes" or "--out" or "--tz") ? $"unknown option '{args[i]}' with --stops"
+                : i + 1 == args.Length ? $"{args[i]} needs a value"
+                : !given.TryAdd(args[i], args[i + 1]) ? $"{args[i]} is given twice"
+                : null;
+        }
+
+        problem ??= new[] { "--stops", "--fixes", "--out" }.FirstOrDefault(o => !given.ContainsKey(o)) is { } missing ? $"{missing} is missing"
+            : new[] { given["--stops"], given["--fixes"] }.FirstOrDefault(f => !File.Exists(f)) is { } absent ? $"no such file: {absent}"
+            : !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(given["--out"]))) ? $"--out {given["--out"]}: no such directory"
+            : null;
+        if (problem is not null)
+        {
+            await error.WriteLineAsync($"{problem}\n{Usage}");
+            return 2;
+        }
+
+        TraceFiles files;
+        try
+        {
+            files = await TraceFiles.ReadAsync(given["--stops"], given["--fixes"], given.GetValueOrDefault("--tz"), configuration, ct);
+        }
+        catch (ImportException e)
+        {
+            await error.WriteLineAsync(e.Message);
+            return 1;
+        }
+
+        var tracking = configuration.GetSection("Tracking").Get<TrackingOptions>() ?? new TrackingOptions();
+        var training = configuration.GetSection("Eta:Training").Get<EtaTrainingOptions>() ?? new EtaTrainingOptions();
+        var physics = tracking.Physics();
+        var traced = TraceSampler.Sample(files.Runs, files.Fixes, tracking.Tracker([]), physics, files.Zone, training.SampleEvery, training.MaxAhead);
+        (EtaModel Model, string HeldOut, List<EtaSample> Samples) trained;
+        try
+        {
+            trained = EtaTrainer.TrainOnTrace(traced.Traced, files.Zone, training);
+        }
+        catch (ArgumentException e)
+        {
+            await error.WriteLineAsync($"no model trained from {given["--stops"]}: {e.Message}");
+            return 1;
+        }
+
+        var (zip, bands) = (given["--out"], TraceFiles.BandsPath(given["--out"]));
+        await File.WriteAllBytesAsync(zip, trained.Model.Save(), ct);
+        await File.WriteAllTextAsync(bands, trained.Model.BandsJson(), ct);
+        await output.WriteAsync(EvaluationReport.Score(EtaTrainer.Score(trained.Samples, trained.Model, physics)).FormatTable());
+        await output.WriteLineAsync($"model written to {zip} with its bands in {bands}: {traced.Traced.Count} runs; held out {trained.HeldOut} "
+            + "(scored above: they chose and calibrated what is served, so evaluate --test-from gives the unbiased score); "
+            + $"local time in {files.ZoneSource}; serving {trained.Model.DescribeChoices()}");
+        return 0;
     }
 
     public static string Describe(TrainingResult result) =>

@@ -290,6 +290,7 @@ internal sealed class LiveRun
                 log.Add(Logged(u.Sequence, madeAt, EtaTrainer.Physics, EtaTrainer.Fixed(physicsSeconds, physics)));
             }
 
+            log.Add(Logged(u.Sequence, madeAt, EtaTrainer.Naive, EtaTrainer.Fixed(scratch.Stops[i].NaiveSeconds, physics)));
             if (!float.IsNaN(scratch.Stops[i].HistoricalSeconds))
             {
                 log.Add(Logged(u.Sequence, madeAt, EtaTrainer.Historical, EtaTrainer.Fixed(scratch.Stops[i].HistoricalSeconds, physics)));

@@ -1,4 +1,5 @@
 using WasteNotify.Core.Tracking;
+using WasteNotify.Testing;
 
 namespace WasteNotify.Core.Tests.Tracking;
 

@@ -39,7 +39,10 @@ public sealed class EvaluateCommandTests : IDisposable
     [InlineData("--stops needs a value", "--stops", "--fixes", "fixes.csv")]
     [InlineData("--from is given twice", "--from", "2026-03-02", "--from", "2026-03-02", "--to", "2026-03-03")]
     [InlineData("no such file: ", "--stops", "absent.csv", "--fixes", "fixes.csv")]
-    [InlineData("--model and --bands go together", "--stops", "stops.csv", "--fixes", "fixes.csv", "--model", "fixes.csv")]
+    [InlineData("--bands needs --model", "--stops", "stops.csv", "--fixes", "fixes.csv", "--bands", "fixes.csv")]
+    [InlineData("--test-from '2026-13-01' is neither a date YYYY-MM-DD nor a time with its offset", "--stops", "stops.csv", "--fixes", "fixes.csv", "--test-from", "2026-13-01")]
+    [InlineData("not both", "--from", "2026-03-02", "--to", "2026-03-03", "--tz", "America/New_York")]
+    [InlineData("--predictions /no/such/dir/p.csv: no such directory", "--stops", "stops.csv", "--fixes", "fixes.csv", "--predictions", "/no/such/dir/p.csv")]
     [InlineData("no such directory", "--stops", "stops.csv", "--fixes", "fixes.csv", "--csv", "nowhere/out.csv")]
     public async Task A_usage_error_exits_2_saying_what_is_wrong_and_how_to_call_it(string message, params string[] args)
     {
@@ -69,7 +72,8 @@ public sealed class EvaluateCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("not a model", "[{\"UpToSeconds\":1,\"Low\":-1,\"High\":1}]", "model.zip: model: not an ML.NET model")]
+    [InlineData("not a model", "[{\"UpToSeconds\":1,\"Low\":-1,\"High\":1,\"Predictor\":\"model\",\"TreesLow\":-1,\"TreesHigh\":1,\"NextSpot\":true}]", "model.zip: model: not an ML.NET model")]
+    [InlineData(null, "[{\"UpToSeconds\":1,\"Low\":-1,\"High\":1}]", "bands.json: bands: a band up to 1 s serves ''")]
     [InlineData(null, "{ not json", "bands.json: bands: ")]
     [InlineData(null, "[]", "bands.json: bands: holds no residual band")]
     public async Task A_model_or_bands_file_that_cannot_be_loaded_exits_1_naming_it(string? model, string bands, string message)

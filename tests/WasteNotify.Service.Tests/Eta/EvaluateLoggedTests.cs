@@ -73,17 +73,17 @@ public sealed class EvaluateLoggedTests : IAsyncLifetime
 
         Assert.Equal((0, ""), (result.Exit, result.Error));
         Assert.Equal(["model", "physics"], result.Predictors);
-        Assert.Equal((2, "45"), result.Mae("physics", "0-3 min"));
+        Assert.Equal((2, "45"), result.Mae("physics", "1-3 min"));
         Assert.Equal((1, "120"), result.Mae("physics", "3-6 min"));
         Assert.Equal((1, "240"), result.Mae("physics", "10-15 min"));
         Assert.Equal((4, "112.5"), result.Mae("physics", "all"));
         Assert.Equal((0, ""), result.Mae("physics", "6-10 min"));
-        Assert.Equal((2, "15"), result.Mae("model", "0-3 min"));
+        Assert.Equal((2, "15"), result.Mae("model", "1-3 min"));
         Assert.Equal((1, "0"), result.Mae("model", "3-6 min"));
         Assert.Equal((1, "60"), result.Mae("model", "10-15 min"));
         Assert.Equal((4, "22.5"), result.Mae("model", "all"));
-        // p90, bias, in band, early and late violations: the 0-3 physics errors +60 and -30 are inside the band's edges.
-        Assert.Equal(["60", "15", "1", "0", "0"], result.Figures[("physics", "0-3 min")][2..]);
+        // p90, bias, in band, early and late violations: the 1-3 physics errors +60 and -30 are inside the band's edges.
+        Assert.Equal(["60", "15", "1", "0", "0"], result.Figures[("physics", "1-3 min")][2..]);
         Assert.Equal(["120", "-120", "0", "1", "0"], result.Figures[("physics", "3-6 min")][2..]);
         Assert.Equal(["240", "240", "1", "0", "1"], result.Figures[("physics", "10-15 min")][2..]);
         Assert.StartsWith("horizon", result.Output, StringComparison.Ordinal);

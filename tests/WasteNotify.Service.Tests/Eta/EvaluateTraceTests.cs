@@ -29,7 +29,7 @@ public sealed class EvaluateTraceTests : IDisposable
     /// Two runs of one stop on <see cref="StraightTrace"/>: the tracker starts both at 15 s, samples at 15, 75, 135 and
     /// 195 s, and physics expects the truck at 243 s. The files say 273 s on day 1 and 303 s on day 2: physics is 30 s
     /// then 60 s early; the historical average, from day 1 (258 s after its start), 30 s early on day 2. Horizons
-    /// 258, 198, 138, 78 s and 288, 228, 168, 108 s: two of each run in 0-3 min, two in 3-6.
+    /// 258, 198, 138, 78 s and 288, 228, 168, 108 s: two of each run in 1-3 min, two in 3-6.
     /// </summary>
     [Fact]
     public async Task A_hand_made_trace_scores_physics_and_history_against_the_files_arrivals()
@@ -48,10 +48,11 @@ public sealed class EvaluateTraceTests : IDisposable
         var result = await Evaluation.RunAsync(_dir.FullName, null, "--stops", stops, "--fixes", fixes);
 
         Assert.Equal((0, ""), (result.Exit, result.Error));
-        Assert.Equal([EtaTrainer.Physics, EtaTrainer.Historical], result.Predictors);
-        Assert.Equal((4, "45"), result.Mae(EtaTrainer.Physics, "0-3 min"));
+        Assert.Equal([EtaTrainer.Physics, EtaTrainer.Naive, EtaTrainer.Historical], result.Predictors);
+        Assert.Equal(8, result.Mae(EtaTrainer.Naive, "all").Count);
+        Assert.Equal((4, "45"), result.Mae(EtaTrainer.Physics, "1-3 min"));
         Assert.Equal((4, "45"), result.Mae(EtaTrainer.Physics, "3-6 min"));
-        Assert.Equal((2, "30"), result.Mae(EtaTrainer.Historical, "0-3 min"));
+        Assert.Equal((2, "30"), result.Mae(EtaTrainer.Historical, "1-3 min"));
         Assert.Equal((2, "30"), result.Mae(EtaTrainer.Historical, "3-6 min"));
         Assert.Equal((8, "45"), result.Mae(EtaTrainer.Physics, "all"));
         Assert.Contains("8 predictions (a stop to come, each minute) from 2 runs", result.Output, StringComparison.Ordinal);
@@ -72,7 +73,7 @@ public sealed class EvaluateTraceTests : IDisposable
         var baselines = await Evaluation.RunAsync(_dir.FullName, null, "--stops", stops, "--fixes", fixes);
 
         Assert.Equal((0, ""), (baselines.Exit, baselines.Error));
-        Assert.Equal([EtaTrainer.Physics, EtaTrainer.Historical], baselines.Predictors);
+        Assert.Equal([EtaTrainer.Physics, EtaTrainer.Naive, EtaTrainer.Historical], baselines.Predictors);
         var (count, mae) = baselines.Mae(EtaTrainer.Physics, "all");
         Assert.InRange(count, 2_000, 100_000);
         Assert.InRange(double.Parse(mae, CultureInfo.InvariantCulture), 1, 3_600); // finite, and a straight-line path is no oracle
@@ -84,7 +85,7 @@ public sealed class EvaluateTraceTests : IDisposable
             "--model", modelFile, "--bands", Write("bands.json", w => w.Write(bands)));
 
         Assert.Equal((0, ""), (withModel.Exit, withModel.Error));
-        Assert.Equal([EtaTrainer.Model, EtaTrainer.Physics, EtaTrainer.Historical], withModel.Predictors);
+        Assert.Equal([EtaTrainer.Model, EtaTrainer.Trees, EtaTrainer.Physics, EtaTrainer.Naive, EtaTrainer.Historical], withModel.Predictors);
         Assert.Equal(count, withModel.Mae(EtaTrainer.Model, "all").Count);
         Assert.Equal(baselines.Figures[(EtaTrainer.Physics, "all")], withModel.Figures[(EtaTrainer.Physics, "all")]);
     }

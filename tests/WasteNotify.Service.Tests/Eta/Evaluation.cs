@@ -31,5 +31,8 @@ internal sealed record Evaluation(int Exit, string Output, string Error, Diction
     public (int Count, string MaeSeconds) Mae(string predictor, string bucket) =>
         (int.Parse(Figures[(predictor, bucket)][0], System.Globalization.CultureInfo.InvariantCulture), Figures[(predictor, bucket)][1]);
 
+    /// <summary>How many of a predictor's predictions fell in no bucket.</summary>
+    public int Outside(string predictor) => int.Parse(Figures[(predictor, "outside")][0], System.Globalization.CultureInfo.InvariantCulture);
+
     public IEnumerable<string> Predictors => Figures.Keys.Select(k => k.Predictor).Distinct();
 }

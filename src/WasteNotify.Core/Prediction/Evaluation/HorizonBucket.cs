@@ -8,7 +8,8 @@ namespace WasteNotify.Core.Prediction.Evaluation;
 /// <remarks>
 /// Up to 15 minutes these are the buckets and bands of TransitApp's ETA Accuracy Benchmark
 /// (https://github.com/TransitApp/ETA-Accuracy-Benchmark, after IBI Group's methodology): 0–3 min, 30 s early to
-/// 1.5 min late; 3–6 min, 1 to 2.5 min; 6–10 min, 1 to 3.5 min; 10–15 min, 1.5 to 4.5 min; same edge rules.
+/// 1.5 min late (split here into 0–1 and 1–3 min with that band each: the next stop's countdown lives in the first
+/// minute); 3–6 min, 1 to 2.5 min; 6–10 min, 1 to 3.5 min; 10–15 min, 1.5 to 4.5 min; same edge rules.
 /// The benchmark stops at 15 minutes. For 15–30 and 30–60 we keep its last bucket's proportions, early 15 % and late
 /// 45 % of the bucket's start (1.5 and 4.5 of 10 min, the 1:3 asymmetry): 2.25 to 6.75 min and 4.5 to 13.5 min.
 /// </remarks>
@@ -23,7 +24,9 @@ public sealed class HorizonBucket
         Name = $"{fromMinutes}-{toMinutes} min";
     }
 
-    public static HorizonBucket Minutes0To3 { get; } = new(0, 3, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(90));
+    public static HorizonBucket Minutes0To1 { get; } = new(0, 1, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(90));
+
+    public static HorizonBucket Minutes1To3 { get; } = new(1, 3, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(90));
 
     public static HorizonBucket Minutes3To6 { get; } = new(3, 6, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(150));
 
@@ -37,7 +40,7 @@ public sealed class HorizonBucket
 
     /// <summary>The buckets in order of horizon; together they cover 0 (inclusive) to 60 minutes (exclusive).</summary>
     public static IReadOnlyList<HorizonBucket> All { get; } =
-        [Minutes0To3, Minutes3To6, Minutes6To10, Minutes10To15, Minutes15To30, Minutes30To60];
+        [Minutes0To1, Minutes1To3, Minutes3To6, Minutes6To10, Minutes10To15, Minutes15To30, Minutes30To60];
 
     /// <summary>"0-3 min", "30-60 min".</summary>
     public string Name { get; }

@@ -9,7 +9,14 @@ namespace WasteNotify.Core.Prediction.Evaluation;
 /// <param name="FixesWithoutStops">Runs of the fixes file with no stop in the stops file.</param>
 /// <param name="StopsWithoutArrival">Stops of sampled runs with no arrival (skipped), never scored.</param>
 public sealed record TraceSamples(
-    List<EtaSample> Samples, int Runs, IReadOnlyList<string> RunsWithoutFixes, IReadOnlyList<string> FixesWithoutStops, int StopsWithoutArrival);
+    List<EtaSample> Samples, int Runs, IReadOnlyList<string> RunsWithoutFixes, IReadOnlyList<string> FixesWithoutStops, int StopsWithoutArrival)
+{
+    /// <summary>The sampled runs in order of their first fix, each with its own samples (together, <see cref="Samples"/>).</summary>
+    public IReadOnlyList<TracedRun> Traced { get; init; } = [];
+}
+
+/// <summary>A sampled run of a trace: its stops, its first fix and the samples made along it.</summary>
+public sealed record TracedRun(RecordedRun Run, DateTimeOffset FirstFix, List<EtaSample> Samples);
 
 /// <summary>
 /// Prediction samples from a recorded trace nobody here wrote: stops with their actual arrivals
@@ -37,6 +44,7 @@ public static class TraceSampler
         var sampled = runs.Where(r => byRun.ContainsKey(r.RunId)).OrderBy(r => byRun[r.RunId].Min(f => f.Time)).ToList();
         var past = new Dictionary<string, List<PastRun>>(StringComparer.Ordinal);
         var samples = new List<EtaSample>();
+        var traced = new List<TracedRun>();
         foreach (var run in sampled)
         {
             var runFixes = byRun[run.RunId];
@@ -52,7 +60,9 @@ public static class TraceSampler
             var started = EtaSampler.Replay(route, tracker, runFixes, firstFix).Started;
             var actual = new PastRun(started, [.. run.Stops.Select(s => s.Arrival)], [.. run.Stops.Select(s => s.Departure)]);
             var history = RouteHistory.Build(route.StopCount, before, physics.DwellSeconds);
-            samples.AddRange(EtaSampler.Sample(route, tracker, new EtaFeatures(history, physics, zone), runFixes, actual, firstFix, every, maxAhead));
+            var runSamples = EtaSampler.Sample(route, tracker, new EtaFeatures(history, physics, zone), runFixes, actual, firstFix, every, maxAhead);
+            samples.AddRange(runSamples);
+            traced.Add(new TracedRun(run, firstFix, runSamples));
             before.Add(actual);
         }
 
@@ -60,7 +70,7 @@ public static class TraceSampler
         return new TraceSamples(samples, sampled.Count,
             [.. runs.Select(r => r.RunId).Where(id => !byRun.ContainsKey(id))],
             [.. fixes.Select(f => f.RunId).Where(id => !known.Contains(id))],
-            sampled.Sum(r => r.Stops.Count(s => s.Arrival is null)));
+            sampled.Sum(r => r.Stops.Count(s => s.Arrival is null))) { Traced = traced };
     }
 
     /// <summary>The run's route as tracking sees it: straight lines from the earliest fix through the stops to the latest fix.</summary>

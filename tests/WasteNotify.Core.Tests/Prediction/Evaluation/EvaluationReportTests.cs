@@ -42,7 +42,7 @@ public sealed class EvaluationReportTests
     public void Band_share_counts_arrivals_on_the_edge_as_accurate_and_beyond_as_not()
     {
         var tick = TimeSpan.FromTicks(1);
-        var band = HorizonBucket.Minutes0To3;
+        var band = HorizonBucket.Minutes1To3;
         var report = EvaluationReport.Score(
         [
             Make("model", Min(2), -band.EarlyTolerance),
@@ -89,7 +89,7 @@ public sealed class EvaluationReportTests
         Assert.Equal(1, report.Get("model", null).Count);
         Assert.Equal(1, report.Outside("stale"));
         Assert.Null(report.Find("stale", null));
-        Assert.Throws<KeyNotFoundException>(() => report.Get("stale", HorizonBucket.Minutes0To3));
+        Assert.Throws<KeyNotFoundException>(() => report.Get("stale", HorizonBucket.Minutes1To3));
         Assert.Throws<KeyNotFoundException>(() => report.Outside("nobody"));
     }
 

@@ -98,9 +98,9 @@ public sealed class EvaluationReportTextTests
     [Fact]
     public void A_predictor_name_with_a_comma_is_quoted_in_the_csv()
     {
-        var report = EvaluationReport.Score([Make("gbm, 2025-03", Min(1), Sec(10))]);
+        var report = EvaluationReport.Score([Make("gbm, 2025-03", Sec(30), Sec(10))]);
 
-        Assert.Equal("\"gbm, 2025-03\",0-3 min,1,10,10,10,1,0,0", report.ToCsv().Split('\n')[1]);
+        Assert.Equal("\"gbm, 2025-03\",0-1 min,1,10,10,10,1,0,0", report.ToCsv().Split('\n')[1]);
     }
 
     [Fact]

@@ -6,8 +6,10 @@ namespace WasteNotify.Core.Tests.Prediction.Evaluation;
 public sealed class HorizonBucketTests
 {
     [Theory]
-    [InlineData(0, "0-3 min")]
-    [InlineData(180 - 1e-7, "0-3 min")]
+    [InlineData(0, "0-1 min")]
+    [InlineData(60 - 1e-7, "0-1 min")]
+    [InlineData(60, "1-3 min")]
+    [InlineData(180 - 1e-7, "1-3 min")]
     [InlineData(180, "3-6 min")]
     [InlineData(360, "6-10 min")]
     [InlineData(600, "10-15 min")]
@@ -45,7 +47,8 @@ public sealed class HorizonBucketTests
     public static TheoryData<string, double, double> Bands => new()
     {
         // TransitApp's ETA Accuracy Benchmark.
-        { "0-3 min", 30, 90 },
+        { "0-1 min", 30, 90 },
+        { "1-3 min", 30, 90 },
         { "3-6 min", 60, 150 },
         { "6-10 min", 60, 210 },
         { "10-15 min", 90, 270 },
@@ -75,8 +78,8 @@ public sealed class HorizonBucketTests
     [Fact]
     public void Arriving_a_minute_late_is_accurate_close_in_but_arriving_a_minute_early_is_not()
     {
-        Assert.True(HorizonBucket.Minutes0To3.InBand(Min(1)));
-        Assert.False(HorizonBucket.Minutes0To3.InBand(Min(-1)));
+        Assert.True(HorizonBucket.Minutes1To3.InBand(Min(1)));
+        Assert.False(HorizonBucket.Minutes1To3.InBand(Min(-1)));
         Assert.All(HorizonBucket.All, b => Assert.True(b.LateTolerance > b.EarlyTolerance, b.Name));
     }
 }

@@ -1,12 +1,17 @@
 using System.Globalization;
+using WasteNotify.Core.Prediction.Evaluation;
 using WasteNotify.Core.Streets;
 using WasteNotify.Core.Tracking;
-using WasteNotify.Testing;
 
-namespace WasteNotify.Core.Tests.Tracking;
+namespace WasteNotify.Testing;
 
 /// <summary>One bus trip of the WMATA set as one vehicle drove it: its GTFS shape and stops, the pings it sent, the arrivals derived from them.</summary>
-internal sealed record WmataTrip(string TripId, string VehicleId, string RouteId, TrackedRoute Route, List<TrackedFix> Fixes, Dictionary<int, WmataArrival> Arrivals);
+internal sealed record WmataTrip(string TripId, string VehicleId, string RouteId, TrackedRoute Route, List<TrackedFix> Fixes, Dictionary<int, WmataArrival> Arrivals,
+    List<(int Sequence, string StopId, GeoPoint At)> Stops)
+{
+    /// <summary>The run's id in trace files: trip and vehicle (a trip can be driven by two buses).</summary>
+    public string RunId => $"{TripId}/{VehicleId}";
+}
 
 /// <summary>An arrival of arrivals.csv: when the bus reached the stop (or came nearest), how long it was within 30 m, and whether the row is clean.</summary>
 internal sealed record WmataArrival(DateTimeOffset Arrival, double SecondsWithin, bool Clean);
@@ -57,10 +62,42 @@ internal static class WmataData
                 .OrderBy(f => f.Time).ToList();
             // Stops in sequence order; the sequence numbers are GTFS's (they need not start at 1), kept beside the route's.
             var route = new TrackedRoute($"{trip.Route}:{tripId}", shapes[trip.Shape], [.. tripStops.Select(s => ($"{s.Sequence}", stops[s.StopId]))]);
-            result.Add(new WmataTrip(tripId, vehicle, trip.Route, route, fixes, arrivals.GetValueOrDefault((tripId, vehicle)) ?? []));
+            result.Add(new WmataTrip(tripId, vehicle, trip.Route, route, fixes, arrivals.GetValueOrDefault((tripId, vehicle)) ?? [],
+                [.. tripStops.Select(s => (s.Sequence, s.StopId, stops[s.StopId]))]));
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The trips as the trace files evaluate, train and import-runs read (<see cref="RecordedStopsCsv"/>,
+    /// <see cref="RecordedFixesCsv"/>): every GTFS stop of a trip with its derived arrival (flagged ones too; no
+    /// departure), a stop the bus never reached as skipped, the GTFS stop id as the building; times in New York's
+    /// offsets, as a city's export would write them. Trips with fewer than 10 pings are left out.
+    /// </summary>
+    public static (string Stops, string Fixes) WriteTrace(List<WmataTrip> trips, string directory)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+        DateTimeOffset Local(DateTimeOffset t) => TimeZoneInfo.ConvertTime(t, zone);
+        var kept = trips.Where(t => t.Fixes.Count >= 10).ToList();
+        var runs = kept.Select(t => new RecordedRun(t.RunId, [.. t.Stops.Select(s =>
+        {
+            var arrival = t.Arrivals.TryGetValue(s.Sequence, out var a) ? Local(a.Arrival) : (DateTimeOffset?)null;
+            return new RecordedStop(s.Sequence, s.StopId, s.At.Latitude, s.At.Longitude, arrival, null, arrival is null);
+        })]));
+        var fixes = kept.Select(t => new RunFixes(t.RunId, [.. t.Fixes.Select(f => f with { Time = Local(f.Time) })]));
+        var (stopsFile, fixesFile) = (Path.Combine(directory, "wmata-stops.csv"), Path.Combine(directory, "wmata-fixes.csv"));
+        using (var writer = File.CreateText(stopsFile))
+        {
+            RecordedStopsCsv.Write(writer, runs);
+        }
+
+        using (var writer = File.CreateText(fixesFile))
+        {
+            RecordedFixesCsv.Write(writer, fixes);
+        }
+
+        return (stopsFile, fixesFile);
     }
 
     private static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
