@@ -1,4 +1,3 @@
-using System.Text.Json;
 using WasteNotify.Core.City;
 using WasteNotify.Core.Prediction;
 using WasteNotify.Core.Prediction.Evaluation;
