@@ -14,6 +14,12 @@ public sealed class TestDatabase : IAsyncDisposable
         ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = true }.ConnectionString;
     }
 
+    /// <summary>
+    /// A test's checking queries scan whole tables (a million rows in the crash test); on a shared two-core machine
+    /// that can take longer than Npgsql's 30 s default, which is a slow machine, not a wrong answer.
+    /// </summary>
+    private const int CheckTimeoutSeconds = 600;
+
     public string Name { get; }
 
     public string ConnectionString { get; }
@@ -32,7 +38,7 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, connection);
+        await using var cmd = new NpgsqlCommand(sql, connection) { CommandTimeout = CheckTimeoutSeconds };
         return (T)(await cmd.ExecuteScalarAsync())!;
     }
 
@@ -40,7 +46,7 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, connection);
+        await using var cmd = new NpgsqlCommand(sql, connection) { CommandTimeout = CheckTimeoutSeconds };
         await using var reader = await cmd.ExecuteReaderAsync();
         var rows = new List<object[]>();
         while (await reader.ReadAsync())
