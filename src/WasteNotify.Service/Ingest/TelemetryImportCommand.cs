@@ -85,7 +85,7 @@ public static class TelemetryImportCommand
     private static TelemetryFix? Parse(string text, DateTimeOffset now)
     {
         var f = text.Split(',');
-        if (f.Length < 7 || !TelemetryParser.IsValidTruckId(f[0])
+        if (f.Length < 7 || !TruckIds.IsValid(f[0])
             || !long.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out var seq)
             || !DateTimeOffset.TryParse(f[2], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var ts) || ts > now.AddMinutes(5)
             || !double.TryParse(f[3], NumberStyles.Float, CultureInfo.InvariantCulture, out var lat) || lat is < -90 or > 90
