@@ -1,3 +1,4 @@
+using WasteNotify.Core.Telemetry;
 using WasteNotify.Messaging;
 
 namespace WasteNotify.FleetSimulator;
@@ -30,7 +31,10 @@ internal sealed record BrokerAccess(string Host, int Port, string? Username, str
         return new BrokerAccess(host, port, username, password, credentials is null ? null : ReadCredentials(credentials), caFile);
     }
 
-    /// <summary>Lines <c>truckId password</c> (what <c>wastenotify broker add-truck --save FILE</c> writes); '#' starts a comment.</summary>
+    /// <summary>
+    /// Lines <c>username password</c>, the username being the truck id's topic form (what <c>wastenotify broker add-truck
+    /// --save FILE</c> writes); '#' starts a comment.
+    /// </summary>
     public static Dictionary<string, string> ReadCredentials(string path)
     {
         if (!File.Exists(path))
@@ -51,7 +55,7 @@ internal sealed record BrokerAccess(string Host, int Port, string? Username, str
 
             if (text.Split(' ', StringSplitOptions.RemoveEmptyEntries) is not [var truck, var password])
             {
-                throw new ArgumentException($"--credentials {path} line {number}: expected 'truckId password'");
+                throw new ArgumentException($"--credentials {path} line {number}: expected 'username password' (the truck id's topic form, e.g. Truck%2012)");
             }
 
             passwords[truck] = password;
@@ -77,10 +81,10 @@ internal sealed record BrokerAccess(string Host, int Port, string? Username, str
         }
         else
         {
-            settings.Username = truckId;
-            settings.Password = TruckPasswords!.TryGetValue(truckId, out var password)
+            settings.Username = TruckIds.TopicForm(truckId);
+            settings.Password = TruckPasswords!.TryGetValue(settings.Username, out var password)
                 ? password
-                : throw new InvalidOperationException($"--credentials has no password for truck '{truckId}' (wastenotify broker add-truck {truckId})");
+                : throw new InvalidOperationException($"--credentials has no password for truck '{truckId}' (username {settings.Username}: wastenotify broker add-truck '{truckId}')");
         }
 
         return settings;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Unicode;
+using WasteNotify.Core.Telemetry;
 using WasteNotify.Messaging;
 
 namespace WasteNotify.FleetSimulator;
@@ -40,7 +41,8 @@ internal sealed class FixPublisher(BrokerAccess access, string topicPrefix, bool
         return publisher;
     }
 
-    public string Topic(string truckId) => ownTracks ? $"owntracks/{truckId}/sim" : $"{topicPrefix}/trucks/{truckId}/telemetry";
+    /// <summary>The truck's topic, which carries its id's topic form (<c>Truck%2012</c>), as its broker account does.</summary>
+    public string Topic(string truckId) => ownTracks ? $"owntracks/{TruckIds.TopicForm(truckId)}/sim" : $"{topicPrefix}/trucks/{TruckIds.TopicForm(truckId)}/telemetry";
 
     public async ValueTask PublishAsync(OutgoingFix fix, CancellationToken ct)
     {

@@ -151,13 +151,41 @@ public sealed class SimulatorTests
             .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:WasteNotify"] = db.ConnectionString }).Build();
         var report = new StringWriter();
 
-        var exit = await WasteNotify.Service.Ingest.TelemetryImportCommand.RunAsync(["telemetry", "import", "--file", Path.Combine(output, "fixes.csv")],
-            configuration, report, TextWriter.Null, TimeProvider.System, CancellationToken.None);
+        var garbage = rows.Count(r => r[3] == "0.0000000" && r[4] == "0.0000000");
+        var errors = new StringWriter();
+
+        // The file holds the garbage the trackers sent (0,0 fixes): refused, and, with --skip-bad, left out on purpose.
+        var exit = await WasteNotify.Service.Ingest.TelemetryImportCommand.RunAsync(["telemetry", "import", "--file", Path.Combine(output, "fixes.csv"), "--skip-bad"],
+            configuration, report, errors, TimeProvider.System, CancellationToken.None);
 
         Assert.Equal(0, exit);
+        Assert.True(garbage > 0);
         Assert.Equal(expected, await db.ScalarAsync<long>("SELECT count(*) FROM telemetry"));
         Assert.Contains($"{expected:N0} fixes stored", report.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"{garbage:N0} refused ({garbage:N0} skipped: --skip-bad)", report.ToString(), StringComparison.Ordinal);
+        Assert.Equal(garbage, errors.ToString().Split('\n').Count(l => l.EndsWith("lat/lon 0,0 is a receiver without a fix, not a position", StringComparison.Ordinal)));
         Assert.Equal(rows.Select(r => r[0]).Distinct().Order(), (await db.RowsAsync("SELECT DISTINCT truck_id FROM telemetry ORDER BY 1")).Select(r => (string)r[0]));
+    }
+
+    [Fact]
+    public async Task A_truck_id_with_a_space_publishes_on_its_topic_form_under_the_account_add_truck_saved()
+    {
+        var credentials = Path.Combine(Path.GetTempPath(), TestEnvironment.UniqueName("cred"));
+        await File.WriteAllTextAsync(credentials, "Truck%2012 secret\n");
+        var access = new BrokerAccess("127.0.0.1", 1883, null, null, BrokerAccess.ReadCredentials(credentials), null);
+        await using var publisher = new FixPublisher(access, "wastenotify", ownTracks: false);
+        await using var ownTracks = new FixPublisher(access, "wastenotify", ownTracks: true);
+        var trucks = new KnownTrucks();
+        trucks.Replace([("Truck 12", null)]);
+        var parser = new TelemetryParser(new TelemetryLimits(), TimeProvider.System, trucks);
+        var buffer = new byte[512];
+        var written = FixPublisher.Format(new OutgoingFix("Truck 12", DateTimeOffset.UtcNow.AddSeconds(-2), 48.8412, 2.3321, 6.4, 271, 17), buffer, ownTracks: false);
+
+        Assert.Equal("wastenotify/trucks/Truck%2012/telemetry", publisher.Topic("Truck 12"));
+        Assert.Equal("owntracks/Truck%2012/sim", ownTracks.Topic("Truck 12"));
+        Assert.Equal(("Truck%2012", "secret"), (access.Settings("Truck 12").Username, access.Settings("Truck 12").Password));
+        Assert.Equal("Truck 12", parser.Parse(publisher.Topic("Truck 12"), buffer.AsSpan(0, written)).Fix.TruckId);
+        File.Delete(credentials);
     }
 
     [Theory]

@@ -8,7 +8,7 @@ public sealed class ConfigurationTests
     [Theory]
     [InlineData("Ingest:MaxAge", "-1.00:00:00", "MaxAge")]
     [InlineData("Ingest:OwnTracksDevices:alice", "truck-1", "user/device")]
-    [InlineData("Ingest:OwnTracksDevices:alice/phone", "bad truck!", "invalid truck id")]
+    [InlineData("Ingest:OwnTracksDevices:alice/phone", "bad\ttruck", "invalid truck id")]
     [InlineData("Ingest:Storage:MaxRetryDelay", "00:00:00.001", "MaxRetryDelay")]
     [InlineData("Mqtt:ClientId", "", "ClientId")]
     [InlineData("Mqtt:ReceiveMaximum", "70000", "ReceiveMaximum")]

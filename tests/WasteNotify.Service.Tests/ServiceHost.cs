@@ -58,7 +58,7 @@ internal sealed class ServiceHost : IAsyncDisposable
 
     public MqttConnection Broker => App.Services.GetRequiredService<MqttConnection>();
 
-    public string TelemetryTopic(string truckId) => $"{TopicPrefix}/trucks/{truckId}/telemetry";
+    public string TelemetryTopic(string truckId) => $"{TopicPrefix}/trucks/{WasteNotify.Core.Telemetry.TruckIds.TopicForm(truckId)}/telemetry";
 
     /// <summary>Registers trucks through the API (an operator would), so their fixes are not refused as unknown_truck.</summary>
     public async Task RegisterTrucksAsync(params string[] truckIds)
@@ -66,7 +66,7 @@ internal sealed class ServiceHost : IAsyncDisposable
         var client = await ClientAsync(ApiRole.Operator);
         foreach (var id in truckIds)
         {
-            using var response = await client.PutAsJsonAsync($"/api/trucks/{id}", new { name = $"Truck {id}", depotLat = 48.85, depotLon = 2.35 });
+            using var response = await client.PutAsJsonAsync($"/api/trucks/{Uri.EscapeDataString(id)}", new { name = $"Truck {id}", depotLat = 48.85, depotLon = 2.35 });
             response.EnsureSuccessStatusCode();
         }
     }

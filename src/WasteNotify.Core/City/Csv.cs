@@ -20,8 +20,11 @@ internal static class Csv
 
     /// <summary>An ISO 8601 time with an offset or Z; a time without one would be guessed at, so it is refused.</summary>
     public static DateTimeOffset Time(string text, string at, string field) =>
-        DateTimeOffset.TryParseExact(text.Trim(), TimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time
+        TryTime(text, out var time) ? time
         : throw new ImportException(at, field, $"'{text}' is not an ISO 8601 time with an offset or Z, like 2025-03-04T07:15:00+01:00");
+
+    public static bool TryTime(string text, out DateTimeOffset time) =>
+        DateTimeOffset.TryParseExact(text.Trim(), TimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time);
 
     public static string Format(DateTimeOffset time) => time.ToString(TimeFormat, CultureInfo.InvariantCulture);
 
@@ -50,21 +53,7 @@ internal static class Csv
         using var records = ReadRecords(reader).GetEnumerator();
         var header = records.MoveNext() ? records.Current.Fields
             : throw new ImportException("line 1", "header", $"is missing (needs {string.Join(", ", required)})");
-        var columns = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < header.Count; i++)
-        {
-            var name = header[i].Trim().ToLowerInvariant();
-            if (known.Contains(name) && !columns.TryAdd(name, i))
-            {
-                throw new ImportException("line 1", "header", $"names '{name}' twice");
-            }
-        }
-
-        if (required.FirstOrDefault(c => !columns.ContainsKey(c)) is { } missing)
-        {
-            throw new ImportException("line 1", "header", $"has no '{missing}' column");
-        }
-
+        var columns = Columns(header, known, required);
         while (records.MoveNext())
         {
             var (line, fields) = records.Current;
@@ -81,6 +70,27 @@ internal static class Csv
 
             yield return (at, name => columns.TryGetValue(name, out var i) ? fields[i].Trim() : "");
         }
+    }
+
+    /// <summary>Where each known column is in a header that names them in any order and case; a required one missing, or one named twice, is refused.</summary>
+    public static Dictionary<string, int> Columns(IReadOnlyList<string> header, IReadOnlyList<string> known, IReadOnlyList<string> required)
+    {
+        var columns = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < header.Count; i++)
+        {
+            var name = header[i].Trim().ToLowerInvariant();
+            if (known.Contains(name) && !columns.TryAdd(name, i))
+            {
+                throw new ImportException("line 1", "header", $"names '{name}' twice");
+            }
+        }
+
+        if (required.FirstOrDefault(c => !columns.ContainsKey(c)) is { } missing)
+        {
+            throw new ImportException("line 1", "header", $"has no '{missing}' column");
+        }
+
+        return columns;
     }
 
     /// <summary>Splits RFC 4180 records, reporting the line each starts on; quoted fields may span lines.</summary>

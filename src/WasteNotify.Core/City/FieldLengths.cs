@@ -6,7 +6,7 @@ namespace WasteNotify.Core.City;
 /// </summary>
 public static class FieldLengths
 {
-    /// <summary>Ids of buildings and routes (truck ids follow the telemetry topic's rule: 1 to 64 of <c>A-Z a-z 0-9 . _ -</c>).</summary>
+    /// <summary>Ids of buildings and routes (truck ids too: see <c>TruckIds</c>).</summary>
     public const int Id = 64;
 
     /// <summary>A truck's name.</summary>

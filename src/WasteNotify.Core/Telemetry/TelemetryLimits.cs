@@ -51,9 +51,9 @@ public sealed class TelemetryLimits : IValidatableObject
                 yield return new ValidationResult($"OwnTracks device '{device}' must be 'user/device'", [nameof(OwnTracksDevices)]);
             }
 
-            if (!TelemetryParser.IsValidTruckId(truck))
+            if (TruckIds.Problem(truck) is { } problem)
             {
-                yield return new ValidationResult($"OwnTracks device '{device}' maps to an invalid truck id '{truck}'", [nameof(OwnTracksDevices)]);
+                yield return new ValidationResult($"OwnTracks device '{device}' maps to an invalid truck id '{truck}': it {problem}", [nameof(OwnTracksDevices)]);
             }
         }
     }

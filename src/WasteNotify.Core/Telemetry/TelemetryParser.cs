@@ -12,7 +12,6 @@ namespace WasteNotify.Core.Telemetry;
 /// </summary>
 public sealed class TelemetryParser(TelemetryLimits limits, TimeProvider timeProvider, KnownTrucks? trucks = null)
 {
-    private const int MaxTruckIdLength = 64;
     private const int MaxCachedTopics = 100_000;
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 16 };
 
@@ -31,7 +30,7 @@ public sealed class TelemetryParser(TelemetryLimits limits, TimeProvider timePro
         {
             var truckId = NativeTruckId(topic);
             return truckId is null
-                ? TelemetryParseResult.Reject(RejectReason.UnknownTopic, $"expected {_nativePrefix}{{truckId}}/telemetry with a truck id of 1-{MaxTruckIdLength} letters, digits, '.', '_' or '-'")
+                ? TelemetryParseResult.Reject(RejectReason.UnknownTopic, $"expected {_nativePrefix}{{truckId}}/telemetry with the truck id in its topic form (letters, digits, '.', '_', '-' and %XX for each other UTF-8 byte)")
                 : Unregistered(truckId) ?? ParsePayload(truckId, payload, TelemetrySource.Native);
         }
 
@@ -60,39 +59,21 @@ public sealed class TelemetryParser(TelemetryLimits limits, TimeProvider timePro
         : topic.StartsWith(_ownTracksPrefix, StringComparison.Ordinal) ? (null, topic[_ownTracksPrefix.Length..])
         : (null, null);
 
-    /// <summary>1 to 64 ASCII letters, digits, '.', '_' or '-'.</summary>
-    public static bool IsValidTruckId(ReadOnlySpan<char> id)
-    {
-        if (id.Length is 0 or > MaxTruckIdLength)
-        {
-            return false;
-        }
-
-        foreach (var c in id)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     /// <summary>
     /// Configuration first, then a truck registered with this device, then a user named after a registered truck:
-    /// with broker credentials per truck, OwnTracks publishes on <c>owntracks/{its username}/{device}</c>.
+    /// with broker credentials per truck, OwnTracks publishes on <c>owntracks/{its username}/{device}</c>, the username
+    /// being the truck id's topic form.
     /// </summary>
     private string? OwnTracksTruck(string device, string user) =>
         limits.OwnTracksDevices.TryGetValue(device, out var configured) ? configured
         : trucks?.TruckOfDevice(device) is { } registered ? registered
-        : trucks is not null && trucks.Contains(user) ? user
+        : trucks is not null && TruckIds.FromTopicForm(user) is { } named && trucks.Contains(named) ? named
         : null;
 
     private TelemetryParseResult? Unregistered(string truckId) =>
         trucks is null || limits.AcceptUnregisteredTrucks || trucks.Contains(truckId)
             ? null
-            : TelemetryParseResult.Reject(RejectReason.UnknownTruck, $"truck '{truckId}' is not registered (PUT /api/trucks/{truckId}); Ingest:AcceptUnregisteredTrucks is off");
+            : TelemetryParseResult.Reject(RejectReason.UnknownTruck, $"truck '{truckId}' is not registered (PUT /api/trucks/{Uri.EscapeDataString(truckId)}); Ingest:AcceptUnregisteredTrucks is off");
 
     private string? NativeTruckId(string topic)
     {
@@ -106,11 +87,8 @@ public sealed class TelemetryParser(TelemetryLimits limits, TimeProvider timePro
         string? truckId = null;
         if (rest.EndsWith(suffix, StringComparison.Ordinal))
         {
-            var id = rest[..^suffix.Length];
-            if (IsValidTruckId(id))
-            {
-                truckId = id.ToString();
-            }
+            // The topic carries the id's topic form (Truck%2012); the registry and the stored fixes keep the id itself.
+            truckId = TruckIds.FromTopicForm(rest[..^suffix.Length]);
         }
 
         if (_truckByTopic.Count >= MaxCachedTopics)
@@ -268,7 +246,7 @@ public sealed class TelemetryParser(TelemetryLimits limits, TimeProvider timePro
     }
 
     /// <summary>Text from a client, shortened and stripped of control characters before it goes into a detail or a log.</summary>
-    internal static string Printable(string text)
+    public static string Printable(string text)
     {
         var shown = text.Length > 40 ? text[..40] + "..." : text;
         return string.Create(shown.Length, shown, (span, s) =>

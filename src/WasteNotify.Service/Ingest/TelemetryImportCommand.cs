@@ -1,23 +1,26 @@
 using System.Globalization;
+using WasteNotify.Core.City;
 using WasteNotify.Core.Telemetry;
 using WasteNotify.Service.Data;
 
 namespace WasteNotify.Service.Ingest;
 
 /// <summary>
-/// <c>wastenotify telemetry import --file FIXES.csv</c>: loads recorded fixes (the simulator's history output, or
-/// any CSV with the columns <c>truck_id,seq,ts,lat,lon,speed_mps,heading_deg</c> first) through the same COPY
-/// path as live ingest. Rows are checked as ingest checks them, except for age: history is old by nature.
-/// Refused rows are counted and the first ones shown with their line; duplicates are stored once.
+/// <c>wastenotify telemetry import --file FIXES.csv [--skip-bad]</c>: loads recorded fixes (the simulator's history
+/// output, or any CSV naming <c>truck_id, ts, lat, lon</c> and optionally <c>seq, speed_mps, heading_deg</c>, see
+/// <see cref="TelemetryCsv"/>) through the same COPY path as live ingest, missing speeds, headings and sequences
+/// derived (<see cref="FixDerivation"/>). Every refused row is written to stderr with its line and reason. The valid
+/// rows are stored either way, since a repeat is stored once and importing the corrected file again loses and
+/// doubles nothing; a refused row makes the exit code 1 unless <c>--skip-bad</c> says leaving it out is intended.
 /// </summary>
 public static class TelemetryImportCommand
 {
-    public const string Usage = "usage: wastenotify telemetry import --file FIXES.csv";
+    public const string Usage = "usage: wastenotify telemetry import --file FIXES.csv [--skip-bad]";
     private const int BatchSize = 5_000;
 
     public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, TimeProvider time, CancellationToken ct)
     {
-        if (args is not ["telemetry", "import", "--file", var file])
+        if (Parse(args) is not ({ } file, var skipBad))
         {
             await error.WriteLineAsync(Usage);
             return 2;
@@ -29,73 +32,70 @@ public static class TelemetryImportCommand
             return 2;
         }
 
+        var limits = configuration.GetSection("Ingest").Get<TelemetryLimits>() ?? new TelemetryLimits();
+        var now = time.GetUtcNow();
+        TelemetryFile read;
+        try
+        {
+            using var reader = File.OpenText(file);
+            read = TelemetryCsv.Read(reader, limits, now);
+        }
+        catch (ImportException ex)
+        {
+            await error.WriteLineAsync($"{file}: {ex.Message}");
+            return 2;
+        }
+
+        foreach (var refused in read.Refused)
+        {
+            await error.WriteLineAsync(refused.ToString());
+        }
+
         await using var dataSource = await CliDatabase.OpenAsync(configuration, error, ct);
         if (dataSource is null)
         {
             return 1;
         }
+
+        var (fixes, derived) = FixDerivation.Complete(read.Rows, limits.MaxSpeedMetersPerSecond, now);
         var table = new TelemetryTable(dataSource);
-        var batch = new List<TelemetryFix>(BatchSize);
-        var refused = new List<string>();
-        long rows = 0, stored = 0;
-        var now = time.GetUtcNow();
-        using var reader = File.OpenText(file);
-        var header = await reader.ReadLineAsync(ct);
-        if (header is null || !header.StartsWith("truck_id,seq,ts,lat,lon,speed_mps,heading_deg", StringComparison.Ordinal))
-        {
-            await error.WriteLineAsync("line 1: expected the header truck_id,seq,ts,lat,lon,speed_mps,heading_deg[,...]");
-            return 2;
-        }
-
-        var line = 1;
-        while (await reader.ReadLineAsync(ct) is { } text)
-        {
-            line++;
-            rows++;
-            if (Parse(text, now) is { } fix)
-            {
-                batch.Add(fix);
-            }
-            else
-            {
-                refused.Add($"line {line}: {text}");
-            }
-
-            if (batch.Count == BatchSize)
-            {
-                stored += await table.InsertAsync(batch, ct);
-                batch.Clear();
-            }
-        }
-
-        if (batch.Count > 0)
+        long stored = 0;
+        foreach (var batch in fixes.Chunk(BatchSize))
         {
             stored += await table.InsertAsync(batch, ct);
         }
 
-        await output.WriteLineAsync($"{rows:N0} rows: {stored:N0} fixes stored, {rows - stored - refused.Count:N0} duplicates, {refused.Count:N0} refused");
-        foreach (var r in refused.Take(5))
+        await output.WriteLineAsync(Summary(read, stored, derived, skipBad, limits.MaxSpeedMetersPerSecond));
+        if (read.Refused.Count == 0 || skipBad)
         {
-            await error.WriteLineAsync("refused " + r);
+            return 0;
         }
 
-        return 0;
+        await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{read.Refused.Count:N0} rows refused (above); the {fixes.Count:N0} valid ones are imported. Correct the refused rows and import the file again (what is stored already counts as duplicates), or pass --skip-bad to leave them out."));
+        return 1;
     }
 
-    private static TelemetryFix? Parse(string text, DateTimeOffset now)
+    private static (string File, bool SkipBad)? Parse(string[] args) => args switch
     {
-        var f = text.Split(',');
-        if (f.Length < 7 || !TelemetryParser.IsValidTruckId(f[0])
-            || !long.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out var seq)
-            || !DateTimeOffset.TryParse(f[2], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var ts) || ts > now.AddMinutes(5)
-            || !double.TryParse(f[3], NumberStyles.Float, CultureInfo.InvariantCulture, out var lat) || lat is < -90 or > 90
-            || !double.TryParse(f[4], NumberStyles.Float, CultureInfo.InvariantCulture, out var lon) || lon is < -180 or > 180 || (lat == 0 && lon == 0)
-            || !float.TryParse(f[5], NumberStyles.Float, CultureInfo.InvariantCulture, out var speed) || speed is < 0 or > 50
-            || !float.TryParse(f[6], NumberStyles.Float, CultureInfo.InvariantCulture, out var heading) || heading is < 0 or > 360)
+        ["telemetry", "import", "--file", var file] => (file, false),
+        ["telemetry", "import", "--file", var file, "--skip-bad"] => (file, true),
+        ["telemetry", "import", "--skip-bad", "--file", var file] => (file, true),
+        _ => null,
+    };
+
+    private static string Summary(TelemetryFile read, long stored, DerivedCounts derived, bool skipBad, double maxSpeed)
+    {
+        var duplicates = read.Rows.Count - stored;
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"{read.RowCount:N0} rows: {stored:N0} fixes stored, {duplicates:N0} duplicates, {read.Refused.Count:N0} refused{(skipBad && read.Refused.Count > 0 ? $" ({read.Refused.Count:N0} skipped: --skip-bad)" : "")}; " +
+            $"derived {derived.Speeds:N0} speeds, {derived.Headings:N0} headings, {derived.Sequences:N0} sequences");
+        if (derived.SpeedsLeftEmpty + derived.HeadingsLeftEmpty > 0)
         {
-            return null;
+            text += string.Create(CultureInfo.InvariantCulture,
+                $" ({derived.SpeedsLeftEmpty:N0} speeds and {derived.HeadingsLeftEmpty:N0} headings left empty: a truck's only fix, a jump over {maxSpeed} m/s, or standing from the start)");
         }
 
-        return new TelemetryFix(f[0], ts, lat, lon, speed, heading, null, seq, TelemetrySource.Native, now);
+        return text;
     }
 }

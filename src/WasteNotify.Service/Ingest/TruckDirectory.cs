@@ -62,7 +62,8 @@ public sealed partial class TruckDirectory(NpgsqlDataSource db, DatabaseMigrator
             """);
         cmd.Parameters.AddWithValue("id", (object?)truckId ?? DBNull.Value);
         cmd.Parameters.AddWithValue("device", (object?)device ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("user", device?.Split('/')[0] ?? "");
+        // OwnTracks' user is the truck's broker username: the topic form of its id.
+        cmd.Parameters.AddWithValue("user", device is null ? "" : TruckIds.FromTopicForm(device.Split('/')[0]) ?? "");
         var found = await WithRetryAsync(async () =>
         {
             await using var reader = await cmd.ExecuteReaderAsync(ct);

@@ -39,13 +39,15 @@ public static class BrokerCommand
             return 2;
         }
 
-        if (!TelemetryParser.IsValidTruckId(truckId))
+        if (TruckIds.Problem(truckId) is { } problem)
         {
-            await error.WriteLineAsync($"'{truckId}' is not a truck id: 1 to 64 letters, digits, '.', '_' or '-'");
+            await error.WriteLineAsync($"'{TelemetryParser.Printable(truckId)}' is not a truck id: it {problem} (1 to {TruckIds.MaxLength} characters, no control characters)");
             return 2;
         }
 
-        if (truckId.StartsWith("wastenotify-", StringComparison.OrdinalIgnoreCase))
+        // The account and the topics carry the id's topic form (Truck%2012 for "Truck 12"); the registry keeps the id.
+        var username = TruckIds.TopicForm(truckId);
+        if (username.StartsWith("wastenotify-", StringComparison.OrdinalIgnoreCase))
         {
             // The service's and the development account's names: a truck under one would get their rights.
             await error.WriteLineAsync($"'{truckId}': names starting with 'wastenotify-' are the broker's own accounts, not trucks'");
@@ -61,25 +63,25 @@ public static class BrokerCommand
 
         if (verb == "remove-truck")
         {
-            var had = await BrokerPasswordFile.SetAsync(passwordFile, truckId, null, ct);
+            var had = await BrokerPasswordFile.SetAsync(passwordFile, username, null, ct);
             await error.WriteLineAsync(had ? $"Removed the broker account of truck {truckId}. {await ReloadAsync(configuration)}" : $"Truck {truckId} had no broker account in {passwordFile}.");
             return had ? 0 : 1;
         }
 
         var password = BrokerPasswordFile.NewPassword();
-        var replaced = await BrokerPasswordFile.SetAsync(passwordFile, truckId, password, ct);
+        var replaced = await BrokerPasswordFile.SetAsync(passwordFile, username, password, ct);
         if (save is not null)
         {
-            await SaveAsync(save, truckId, password, ct);
+            await SaveAsync(save, username, password, ct);
         }
 
-        await output.WriteLineAsync(Instructions(configuration, truckId, password));
+        await output.WriteLineAsync(Instructions(configuration, truckId, username, password));
         await error.WriteLineAsync($"{(replaced ? "Replaced the password of" : "Created")} the broker account of truck {truckId} in {passwordFile}. {await ReloadAsync(configuration)}");
         await error.WriteLineAsync(await RegistrationWarningAsync(configuration, truckId, ct));
         return 0;
     }
 
-    private static string Instructions(IConfiguration configuration, string truckId, string password)
+    private static string Instructions(IConfiguration configuration, string truckId, string username, string password)
     {
         var host = configuration["Mqtt:Host"] ?? "127.0.0.1";
         var port = configuration["Mqtt:Port"] ?? "1883";
@@ -88,22 +90,25 @@ public static class BrokerCommand
         return string.Create(CultureInfo.InvariantCulture, $"""
             Broker account for truck {truckId} (the password is shown once; add-truck again replaces it):
               broker    {host}:{port} (the address the service uses; give trackers the one they reach), MQTT 3.1.1 or 5
-              username  {truckId}
+              username  {username}
               password  {password}
-            A tracker publishes each fix at QoS 1 on {prefix}/trucks/{truckId}/telemetry, e.g.
+            A tracker publishes each fix at QoS 1 on {prefix}/trucks/{username}/telemetry, e.g.
               {"{"}"ts":"2026-11-22T07:00:00.000Z","lat":48.8566,"lon":2.3522,"speed":4.2,"heading":90{"}"}
-              mosquitto_pub -h {host} -p {port} -u {truckId} -P '{password}' -q 1 -t {prefix}/trucks/{truckId}/telemetry -m '...'
-            The OwnTracks app on the driver's phone: Connection > Mode MQTT, Host {host}, Port {port}, Username {truckId},
-              Password as above, Device ID anything (e.g. phone); it publishes on {ownTracks}/{truckId}/<device>, read as truck {truckId}.
+              mosquitto_pub -h {host} -p {port} -u '{username}' -P '{password}' -q 1 -t '{prefix}/trucks/{username}/telemetry' -m '...'
+            The OwnTracks app on the driver's phone: Connection > Mode MQTT, Host {host}, Port {port}, Username {username},
+              Password as above, Device ID anything (e.g. phone); it publishes on {ownTracks}/{username}/<device>, read as truck {truckId}.
             Any other topic, or another truck's, is refused by the broker.
             """);
     }
 
-    /// <summary>Lines <c>truckId password</c>, the one for this truck replaced: what the fleet simulator's --credentials reads.</summary>
-    private static async Task SaveAsync(string path, string truckId, string password, CancellationToken ct)
+    /// <summary>
+    /// Lines <c>username password</c> (the username being the truck id's topic form, which holds no space), the one for
+    /// this truck replaced: what the fleet simulator's --credentials reads.
+    /// </summary>
+    private static async Task SaveAsync(string path, string username, string password, CancellationToken ct)
     {
-        var lines = File.Exists(path) ? (await File.ReadAllLinesAsync(path, ct)).Where(l => !l.StartsWith(truckId + " ", StringComparison.Ordinal)).ToList() : [];
-        lines.Add($"{truckId} {password}");
+        var lines = File.Exists(path) ? (await File.ReadAllLinesAsync(path, ct)).Where(l => !l.StartsWith(username + " ", StringComparison.Ordinal)).ToList() : [];
+        lines.Add($"{username} {password}");
         await BrokerPasswordFile.ReplaceAsync(path, lines, ct);
     }
 
@@ -148,7 +153,7 @@ public static class BrokerCommand
             await using var cmd = db.CreateCommand("SELECT 1 FROM trucks WHERE id = @id");
             cmd.Parameters.AddWithValue("id", truckId);
             return await cmd.ExecuteScalarAsync(ct) is null
-                ? $"Note: truck {truckId} is not registered: the service refuses its fixes (unknown_truck) until it is (PUT /api/trucks/{truckId})."
+                ? $"Note: truck {truckId} is not registered: the service refuses its fixes (unknown_truck) until it is (PUT /api/trucks/{Uri.EscapeDataString(truckId)})."
                 : $"Truck {truckId} is registered: its fixes will be taken.";
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)

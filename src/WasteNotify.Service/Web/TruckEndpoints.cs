@@ -9,27 +9,53 @@ namespace WasteNotify.Service.Web;
 
 public sealed record TruckInput(string? Name, string? OwnTracksDevice, double? DepotLat, double? DepotLon);
 
-public sealed record TruckView(string Id, string Name, string? OwnTracksDevice, double DepotLat, double DepotLon);
+public sealed record TruckView(string Id, string Name, string? OwnTracksDevice, double DepotLat, double DepotLon)
+{
+    /// <summary>The id as its telemetry topic and broker username carry it (<c>Truck%2012</c> for <c>Truck 12</c>).</summary>
+    public string TopicId => TruckIds.TopicForm(Id);
+}
 
-/// <summary>/api/trucks. A truck's id is the one its tracker publishes under (<c>wastenotify/trucks/{id}/telemetry</c>).</summary>
+/// <summary>
+/// /api/trucks. A truck's id is the fleet's, as written; its tracker publishes under the id's topic form
+/// (<c>wastenotify/trucks/{topicId}/telemetry</c>, see <see cref="TruckIds"/>).
+/// </summary>
 public static class TruckEndpoints
 {
     public static IEndpointRouteBuilder MapTrucks(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/trucks").WithTags("Trucks");
         group.MapGet("/", ListAsync).RequireAuthorization(Policies.Read);
-        group.MapGet("/{id}", async (string id, NpgsqlDataSource db, CancellationToken ct) =>
-            (await ReadAsync(db, id, ct)).FirstOrDefault() is { } truck ? Results.Ok(truck) : Results.NotFound()).RequireAuthorization(Policies.Read);
-        group.MapPut("/{id}", PutAsync).RequireAuthorization(Policies.Write);
-        group.MapDelete("/{id}", async (string id, NpgsqlDataSource db, TruckDirectory devices, CancellationToken ct) =>
+        group.MapGet("/{**id}", async (HttpContext context, NpgsqlDataSource db, CancellationToken ct) =>
+            (await ReadAsync(db, Id(context), ct)).FirstOrDefault() is { } truck ? Results.Ok(truck) : Results.NotFound()).RequireAuthorization(Policies.Read);
+        group.MapPut("/{**id}", (HttpContext context, TruckInput input, NpgsqlDataSource db, TruckDirectory devices, CancellationToken ct) =>
+            PutAsync(Id(context), input, db, devices, ct)).RequireAuthorization(Policies.Write);
+        group.MapDelete("/{**id}", async (HttpContext context, NpgsqlDataSource db, TruckDirectory devices, CancellationToken ct) =>
         {
             await using var cmd = db.CreateCommand("DELETE FROM trucks WHERE id = @id");
-            cmd.Parameters.AddWithValue("id", id);
+            cmd.Parameters.AddWithValue("id", Id(context));
             var deleted = await cmd.ExecuteNonQueryAsync(ct) == 1;
             await devices.ReloadAsync(ct);
             return deleted ? Results.NoContent() : Results.NotFound();
         }).RequireAuthorization(Policies.Write);
         return app;
+    }
+
+    /// <summary>
+    /// The truck id of the request path, percent-decoded once from the raw target: Kestrel decodes every escape but
+    /// <c>%2F</c>, so a fleet's <c>JC-4/B</c> (sent as <c>JC-4%2FB</c>, or as a plain slash) would otherwise not be read as written.
+    /// </summary>
+    private static string Id(HttpContext context)
+    {
+        var raw = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? "";
+        var prefix = context.Request.PathBase + "/api/trucks/";
+        if (!raw.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return (string?)context.Request.RouteValues["id"] ?? "";
+        }
+
+        var path = raw[prefix.Length..];
+        var query = path.IndexOf('?', StringComparison.Ordinal);
+        return Uri.UnescapeDataString(query < 0 ? path : path[..query]);
     }
 
     private static Task<IResult> ListAsync([AsParameters] PageQuery page, HttpRequest request, NpgsqlDataSource db, IOptions<ApiLimits> limits, CancellationToken ct) =>
@@ -38,9 +64,9 @@ public static class TruckEndpoints
     private static async Task<IResult> PutAsync(string id, TruckInput input, NpgsqlDataSource db, TruckDirectory devices, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!TelemetryParser.IsValidTruckId(id))
+        if (TruckIds.Problem(id) is { } problem)
         {
-            errors["id"] = ["must be 1 to 64 letters, digits, '.', '_' or '-' (it is part of the telemetry topic)"];
+            errors["id"] = [$"'{TelemetryParser.Printable(id)}' {problem} (1 to {TruckIds.MaxLength} characters, no control characters)"];
         }
 
         if (string.IsNullOrWhiteSpace(input.Name))

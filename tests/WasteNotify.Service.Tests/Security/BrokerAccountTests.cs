@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Extensions.Configuration;
 using WasteNotify.Core.Telemetry;
 using WasteNotify.Messaging;
@@ -109,7 +110,67 @@ public sealed class BrokerAccountTests
 
         Assert.Equal(0, await BrokerCommand.RunAsync(["broker", "remove-truck", "truck-7"], configuration, output, error, CancellationToken.None));
         Assert.True(await TestEnvironment.EventuallyAsync(async () => await ConnectErrorAsync(broker.Port, "truck-7", password) is not null, Timeout), "the account is gone");
-        Assert.Equal(2, await BrokerCommand.RunAsync(["broker", "add-truck", "bad id!"], configuration, output, error, CancellationToken.None));
+        Assert.Equal(2, await BrokerCommand.RunAsync(["broker", "add-truck", "bad\tid"], configuration, output, error, CancellationToken.None));
+        Assert.Contains("'bad?id' is not a truck id: it holds a control character (U+0009) at 4", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_truck_id_with_a_space_gets_an_account_and_topic_in_its_topic_form_and_its_fixes_land_under_the_id()
+    {
+        await using var broker = MosquittoBroker.Create(AuthenticatedListener);
+        var passwd = Path.Combine(broker.Directory, "passwd");
+        var servicePassword = BrokerPasswordFile.NewPassword();
+        await BrokerPasswordFile.SetAsync(passwd, "wastenotify-service", servicePassword, CancellationToken.None);
+        await broker.StartAsync();
+        var saved = Path.Combine(broker.Directory, "credentials");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Broker:PasswordFile"] = passwd,
+            ["Broker:PidFile"] = broker.PidFile,
+        }).Build();
+        var output = new StringWriter();
+        foreach (var truck in new[] { "Truck 12", "JC-4/B" })
+        {
+            Assert.Equal(0, await BrokerCommand.RunAsync(["broker", "add-truck", truck, "--save", saved], configuration, output, TextWriter.Null, CancellationToken.None));
+        }
+
+        var passwords = (await File.ReadAllLinesAsync(saved)).Select(l => l.Split(' ')).ToDictionary(p => p[0], p => p[1]);
+        Assert.Equal(["JC-4%2FB", "Truck%2012"], passwords.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("username  Truck%2012", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("wastenotify/trucks/Truck%2012/telemetry", output.ToString(), StringComparison.Ordinal);
+        await using var db = await TestDatabase.CreateAsync();
+        await using var service = await ServiceHost.StartAsync(db.ConnectionString, broker.Port, new Dictionary<string, string?>
+        {
+            ["Ingest:TopicPrefix"] = "wastenotify",
+            ["Ingest:OwnTracksPrefix"] = "owntracks",
+            ["Mqtt:Username"] = "wastenotify-service",
+            ["Mqtt:Password"] = servicePassword,
+        });
+        await service.RegisterTrucksAsync("Truck 12", "JC-4/B");
+        var api = await service.ClientAsync(ApiRole.Pilot);
+        foreach (var path in new[] { "/api/trucks/JC-4%2FB", "/api/trucks/JC-4/B" })
+        {
+            var view = await api.GetFromJsonAsync<System.Text.Json.JsonElement>(path);
+            Assert.Equal(("JC-4/B", "JC-4%2FB"), (view.GetProperty("id").GetString(), view.GetProperty("topicId").GetString()));
+        }
+
+        var now = DateTimeOffset.UtcNow.AddSeconds(-10);
+        Assert.True(await TestEnvironment.EventuallyAsync(async () => await ConnectErrorAsync(broker.Port, "Truck%2012", passwords["Truck%2012"]) is null, Timeout), "the broker took the account");
+
+        await using var truck12 = await Publisher.ConnectAsync(broker.Port, s => (s.Username, s.Password) = ("Truck%2012", passwords["Truck%2012"]));
+        await truck12.PublishAsync("wastenotify/trucks/Truck%2012/telemetry", FixJson.Native(now, seq: 1));
+        await truck12.PublishAsync("owntracks/Truck%2012/phone", FixJson.OwnTracks(now.AddSeconds(1)));
+        await truck12.PublishAsync("wastenotify/trucks/JC-4%2FB/telemetry", FixJson.Native(now, seq: 2));
+        await truck12.FlushAsync();
+        await using var jc4 = await Publisher.ConnectAsync(broker.Port, s => (s.Username, s.Password) = ("JC-4%2FB", passwords["JC-4%2FB"]));
+        await jc4.PublishAsync("wastenotify/trucks/JC-4%2FB/telemetry", FixJson.Native(now.AddSeconds(2), seq: 3));
+        await jc4.FlushAsync();
+
+        Assert.Equal(1, truck12.Refused); // the ACL's %u is the topic form: another truck's topic stays closed
+        Assert.Equal(0, jc4.Refused);
+        Assert.True(await TestEnvironment.EventuallyAsync(async () => await db.TelemetryCountAsync() == 3, Timeout), service.Counters());
+        Assert.Equal([["Truck 12", (short)TelemetrySource.Native], ["Truck 12", (short)TelemetrySource.OwnTracks], ["JC-4/B", (short)TelemetrySource.Native]],
+            (await db.RowsAsync("SELECT truck_id, source FROM telemetry ORDER BY ts")).Select(r => new object[] { r[0], r[1] }));
     }
 
     private static string AuthenticatedListener(int port, string directory) =>
