@@ -26,6 +26,11 @@ if (args is ["evaluate", ..])
     return await EvaluateCommand.RunAsync(args, builder.Configuration, Console.Out, Console.Error, CancellationToken.None);
 }
 
+if (args is ["import-runs", ..])
+{
+    return await ImportRunsCommand.RunAsync(args, builder.Configuration, Console.Out, Console.Error, TimeProvider.System, CancellationToken.None);
+}
+
 if (args is ["train", ..])
 {
     return await TrainCommand.RunAsync(args, builder.Configuration, Console.Out, Console.Error, TimeProvider.System, CancellationToken.None);

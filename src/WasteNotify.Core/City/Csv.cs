@@ -46,29 +46,53 @@ internal static class Csv
     /// <summary>
     /// The rows under a header that names its columns in any order and case (other columns are ignored; blank lines
     /// are skipped): each row's location, "line N", and its fields by lower-case column name ("" for a known column the
-    /// file does not have).
+    /// file does not have). The first malformed row ends the reading with an <see cref="ImportException"/>.
     /// </summary>
-    public static IEnumerable<(string At, Func<string, string> Field)> ReadTable(TextReader reader, IReadOnlyList<string> known, IReadOnlyList<string> required)
+    public static IEnumerable<(string At, Func<string, string> Field)> ReadTable(TextReader reader, IReadOnlyList<string> known, IReadOnlyList<string> required) =>
+        ReadRows(reader, known, required).Select(r => r.Problem is { } problem ? throw new ImportException(r.At, "row", problem) : (r.At, r.Field));
+
+    /// <summary>
+    /// As <see cref="ReadTable"/>, but a malformed row (a field count unlike the header's, a quote never closed) comes
+    /// as a row with its <see cref="CsvRow.Problem"/>, so that a reader refusing rows one by one goes on after it. A
+    /// header it cannot use is still an <see cref="ImportException"/>.
+    /// </summary>
+    public static IEnumerable<CsvRow> ReadRows(TextReader reader, IReadOnlyList<string> known, IReadOnlyList<string> required)
     {
         using var records = ReadRecords(reader).GetEnumerator();
         var header = records.MoveNext() ? records.Current.Fields
             : throw new ImportException("line 1", "header", $"is missing (needs {string.Join(", ", required)})");
         var columns = Columns(header, known, required);
-        while (records.MoveNext())
+        while (true)
         {
+            CsvRow? unclosed = null;
+            try
+            {
+                if (!records.MoveNext())
+                {
+                    break;
+                }
+            }
+            catch (ImportException ex)
+            {
+                unclosed = new CsvRow(int.Parse(ex.Location.AsSpan("line ".Length), CultureInfo.InvariantCulture), _ => "", ex.Problem);
+            }
+
+            if (unclosed is { } last)
+            {
+                yield return last; // a quote never closed runs to the end of the file: there is no next row
+                break;
+            }
+
             var (line, fields) = records.Current;
             if (fields is [""])
             {
                 continue; // a blank line
             }
 
-            var at = $"line {line}";
-            if (fields.Count != header.Count)
-            {
-                throw new ImportException(at, "row", $"{fields.Count} fields, expected {header.Count} as in the header");
-            }
-
-            yield return (at, name => columns.TryGetValue(name, out var i) ? fields[i].Trim() : "");
+            yield return fields.Count != header.Count
+                ? new CsvRow(line, name => columns.TryGetValue(name, out var i) && i < fields.Count ? fields[i].Trim() : "", // what it has, to tell whose row it is
+                    $"{fields.Count} fields, expected {header.Count} as in the header")
+                : new CsvRow(line, name => columns.TryGetValue(name, out var i) ? fields[i].Trim() : "", null);
         }
     }
 
@@ -171,4 +195,10 @@ internal static class Csv
             yield return (start, fields);
         }
     }
+}
+
+/// <summary>A row of a CSV table: its line, its fields by lower-case column name, and what makes it unreadable, if anything.</summary>
+internal readonly record struct CsvRow(int Line, Func<string, string> Field, string? Problem)
+{
+    public string At => $"line {Line}";
 }

@@ -12,13 +12,14 @@ public sealed partial class RunScheduler(NpgsqlDataSource db, DatabaseMigrator m
     /// <summary>Creates the runs of one local date that do not exist yet; returns how many were created.</summary>
     public async Task<int> CreateRunsAsync(DateOnly date, CancellationToken ct)
     {
-        // planned_start is the route's local start time on that date, in the city's zone.
+        // planned_start is the route's local start time on that date, in the city's zone. A route's scheduled run exists
+        // once a day (route_runs_scheduled); one added at the same start is the same run.
         await using var cmd = db.CreateCommand("""
             INSERT INTO route_runs (route_id, service_date, truck_id, planned_start)
             SELECT id, @date, truck_id, (@date + planned_start) AT TIME ZONE @zone
             FROM routes
             WHERE planned_start IS NOT NULL AND @weekday = ANY (weekdays)
-            ON CONFLICT (route_id, service_date) DO NOTHING
+            ON CONFLICT DO NOTHING
             """);
         cmd.Parameters.AddWithValue("date", date);
         cmd.Parameters.AddWithValue("zone", Zone.Id);

@@ -33,7 +33,7 @@ public static class EtaTrainer
                 past[run.Route.Id] = before = [];
             }
 
-            var history = RouteHistory.Build(run.Route.StopCount, before, physics.DwellSeconds);
+            var history = RouteHistory.Build(run.Route.BuildingIds, before, physics.DwellSeconds);
             var features = new EtaFeatures(history, physics, zone);
             var recorded = run.Recorded ?? EtaSampler.Replay(run.Route, tracker, run.Fixes, run.PlannedStart);
             result.Add(new RunSamples(run, EtaSampler.Sample(run.Route, tracker, features, run.Fixes, recorded, run.PlannedStart, options.SampleEvery, options.MaxAhead)));

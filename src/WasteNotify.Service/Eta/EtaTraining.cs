@@ -109,6 +109,16 @@ public sealed class EtaTraining(NpgsqlDataSource db, CityMap cityMap, TrackingOp
         var runs = new List<RecordedRunFixes>();
         foreach (var row in rows)
         {
+            if (row.Imported)
+            {
+                if (await RunRecords.ImportedRouteAsync(db, row, ct) is { } own)
+                {
+                    runs.Add(await RecordedAsync(row, own, ct));
+                }
+
+                continue;
+            }
+
             if (!routes.TryGetValue(row.RouteId, out var route))
             {
                 try
@@ -126,12 +136,17 @@ public sealed class EtaTraining(NpgsqlDataSource db, CityMap cityMap, TrackingOp
                 continue;
             }
 
-            var recorded = RunRecords.PastRun(row.StartedAt!.Value, await RunRecords.StopsAsync(db, row.Id, ct), route.StopCount);
-            var fixes = await RunRecords.FixesAsync(db, row.TruckId, await RunRecords.FixesFromAsync(db, row, zone, ct), row.FinishedAt, receivedBefore: null, ct);
-            runs.Add(new RecordedRunFixes(route, row.ServiceDate, row.PlannedStart, fixes, recorded));
+            runs.Add(await RecordedAsync(row, route, ct));
         }
 
         return runs;
+    }
+
+    private async Task<RecordedRunFixes> RecordedAsync(RunRow row, TrackedRoute route, CancellationToken ct)
+    {
+        var recorded = RunRecords.PastRun(row.StartedAt!.Value, await RunRecords.StopsAsync(db, row.Id, ct), route.StopCount) with { Buildings = route.BuildingIds };
+        var fixes = await RunRecords.FixesAsync(db, row.TruckId, await RunRecords.FixesFromAsync(db, row, zone, ct), row.FinishedAt, receivedBefore: null, ct);
+        return new RecordedRunFixes(route, row.ServiceDate, row.PlannedStart, fixes, recorded);
     }
 
     /// <summary>The held-out scores as stored with the model: per predictor and bucket (null: all buckets), in seconds and shares.</summary>

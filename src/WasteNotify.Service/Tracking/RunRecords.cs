@@ -7,9 +7,9 @@ using WasteNotify.Service.City;
 
 namespace WasteNotify.Service.Tracking;
 
-/// <summary>A route run as the database holds it.</summary>
+/// <summary>A route run as the database holds it; an imported one (<see cref="Imported"/>) has its own stops and path.</summary>
 public sealed record RunRow(long Id, string RouteId, string TruckId, DateOnly ServiceDate, DateTimeOffset PlannedStart, string Status,
-    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
+    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, bool Imported = false);
 
 /// <summary>A prediction as served, for the evaluation log.</summary>
 public readonly record struct LoggedPrediction(long RunId, int Sequence, DateTimeOffset MadeAt, string Predictor, DateTimeOffset Eta, DateTimeOffset Early, DateTimeOffset Late);
@@ -17,7 +17,7 @@ public readonly record struct LoggedPrediction(long RunId, int Sequence, DateTim
 /// <summary>The SQL of tracking: runs to follow, their recorded decisions and fixes, route histories, and what tracking writes.</summary>
 public static class RunRecords
 {
-    private const string RunColumns = "id, route_id, truck_id, service_date, planned_start, status, started_at, finished_at";
+    private const string RunColumns = "id, route_id, truck_id, service_date, planned_start, status, started_at, finished_at, origin = 'imported'";
 
     /// <summary>Runs not yet finished or cancelled, with a truck, on these local dates.</summary>
     public static async Task<List<RunRow>> OpenRunsAsync(NpgsqlDataSource db, DateOnly from, DateOnly to, string? truckId, CancellationToken ct)
@@ -62,7 +62,8 @@ public static class RunRecords
         {
             runs.Add(new RunRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateOnly>(3),
                 reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5),
-                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6), reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7)));
+                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6), reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
+                reader.GetBoolean(8)));
         }
 
         return runs;
@@ -101,6 +102,34 @@ public static class RunRecords
         }
 
         return new TrackedRoute(routeId, RouteStore.Path(flat), stops, bins: bins);
+    }
+
+    /// <summary>
+    /// An imported run as tracking sees it: its own stops (where the recorded trace says each was), along its own path,
+    /// under its route's id, so that the route's runs share their history.
+    /// </summary>
+    /// <returns>Null when the run has no path or no stops.</returns>
+    public static async Task<TrackedRoute?> ImportedRouteAsync(NpgsqlDataSource db, RunRow run, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        await using var cmd = db.CreateCommand("""
+            SELECT r.path, s.building_id, b.lat, b.lon, b.bins
+            FROM route_runs r JOIN run_stops s ON s.run_id = r.id JOIN buildings b ON b.id = s.building_id
+            WHERE r.id = @id AND r.path IS NOT NULL ORDER BY s.sequence
+            """);
+        cmd.Parameters.AddWithValue("id", run.Id);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        double[]? flat = null;
+        var stops = new List<(string, GeoPoint)>();
+        var bins = new List<int>();
+        while (await reader.ReadAsync(ct))
+        {
+            flat ??= reader.GetFieldValue<double[]>(0);
+            stops.Add((reader.GetString(1), new GeoPoint(reader.GetDouble(2), reader.GetDouble(3))));
+            bins.Add(reader.GetInt32(4));
+        }
+
+        return flat is { Length: >= 4 } ? new TrackedRoute(run.RouteId, RouteStore.Path(flat), stops, bins: bins) : null;
     }
 
     /// <summary>The decisions recorded for a run's stops (before a restart).</summary>
@@ -166,29 +195,32 @@ public static class RunRecords
         return await cmd.ExecuteScalarAsync(ct) is DateTime previous && previous > from.UtcDateTime ? new DateTimeOffset(previous, TimeSpan.Zero) : from.ToUniversalTime();
     }
 
-    /// <summary>The route's most recent finished runs before a date, as their stop decisions recorded them.</summary>
-    public static async Task<List<PastRun>> HistoryAsync(NpgsqlDataSource db, string routeId, int stopCount, DateOnly before, int maxRuns, CancellationToken ct)
+    /// <summary>
+    /// The route's most recent runs finished before a moment (an afternoon run learns from the morning's), as their stop decisions recorded them, each with its own
+    /// buildings (a run's stops can differ from today's: history is matched per building).
+    /// </summary>
+    public static async Task<List<PastRun>> HistoryAsync(NpgsqlDataSource db, string routeId, DateTimeOffset before, int maxRuns, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            SELECT r.started_at, s.sequence, s.building_id, s.status, s.arrived_at, s.departed_at
+            SELECT r.id, r.started_at, s.building_id, s.arrived_at, s.departed_at
             FROM (SELECT id, started_at FROM route_runs
-                  WHERE route_id = @route AND service_date < @before AND status = 'finished' AND started_at IS NOT NULL
-                  ORDER BY service_date DESC LIMIT @max) r
+                  WHERE route_id = @route AND finished_at <= @before AND status = 'finished' AND started_at IS NOT NULL
+                  ORDER BY started_at DESC LIMIT @max) r
             JOIN run_stops s ON s.run_id = r.id AND s.status = 'served'
-            ORDER BY r.started_at
+            ORDER BY r.started_at, r.id, s.sequence
             """);
         cmd.Parameters.AddWithValue("route", routeId);
-        cmd.Parameters.AddWithValue("before", before);
+        cmd.Parameters.AddWithValue("before", before.ToUniversalTime());
         cmd.Parameters.AddWithValue("max", maxRuns);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var stops = new List<(DateTimeOffset Started, StopDecision Stop)>();
+        var stops = new List<(long Run, DateTimeOffset Started, string Building, DateTimeOffset? Arrived, DateTimeOffset? Departed)>();
         while (await reader.ReadAsync(ct))
         {
-            stops.Add((reader.GetFieldValue<DateTimeOffset>(0), new StopDecision(reader.GetInt32(1), reader.GetString(2), reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5))));
+            stops.Add((reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4)));
         }
 
-        return [.. stops.GroupBy(s => s.Started).Select(g => PastRun(g.Key, g.Select(s => s.Stop), stopCount))];
+        return [.. stops.GroupBy(s => s.Run).Select(g => new PastRun(g.First().Started, [.. g.Select(s => s.Arrived)], [.. g.Select(s => s.Departed)], [.. g.Select(s => s.Building)]))];
     }
 
     /// <summary>A finished run as the arrival model learns from it: when it started, and each served stop's arrival and departure.</summary>

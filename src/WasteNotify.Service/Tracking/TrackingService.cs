@@ -317,8 +317,8 @@ public sealed partial class TrackingService(
             Log.Superseded(logger, previous.Id, row.Id, row.TruckId);
         }
 
-        var history = RouteHistory.Build(route.StopCount,
-            await RunRecords.HistoryAsync(db, row.RouteId, route.StopCount, row.ServiceDate, maxRuns: 8, ct), _physics.DwellSeconds);
+        var history = RouteHistory.Build(route.BuildingIds,
+            await RunRecords.HistoryAsync(db, row.RouteId, row.PlannedStart, maxRuns: 8, ct), _physics.DwellSeconds);
         var run = new LiveRun(row, new RunTracker(route, _tracker), new EtaFeatures(history, _physics, scheduler.Zone),
             await RunRecords.StopsAsync(db, row.Id, ct));
         var from = await RunRecords.FixesFromAsync(db, row, scheduler.Zone, ct);

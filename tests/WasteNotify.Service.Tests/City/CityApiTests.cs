@@ -44,6 +44,7 @@ public sealed class CityApiTests : IAsyncLifetime
         { "POST", "/api/routes/generate", ApiRole.Operator },
         { "GET", "/api/runs?date=2026-11-23", ApiRole.Pilot },
         { "POST", "/api/runs", ApiRole.Operator },
+        { "POST", "/api/routes/r1/runs", ApiRole.Operator },
         { "GET", "/api/city", ApiRole.Pilot },
         { "POST", "/api/city/import", ApiRole.Admin },
         { "GET", "/api/ingest/rejections", ApiRole.Operator },
@@ -209,6 +210,26 @@ public sealed class CityApiTests : IAsyncLifetime
         using var tuesday = await client.PostAsJsonAsync("/api/runs", new { date = monday.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
         using var tuesdayBody = JsonDocument.Parse(await tuesday.Content.ReadAsStringAsync());
         Assert.Equal(0, tuesdayBody.RootElement.GetProperty("created").GetInt32());
+
+        // Route t1 again that afternoon, by the other truck: a route runs several times a day, never twice at one start.
+        var afternoon = new DateTimeOffset(monday.ToDateTime(new TimeOnly(14, 0)), paris.GetUtcOffset(monday.ToDateTime(new TimeOnly(14, 0))));
+        using var added = await client.PostAsJsonAsync("/api/routes/route-t1/runs", new { plannedStart = afternoon, truckId = "t2" });
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        using var addedBody = JsonDocument.Parse(await added.Content.ReadAsStringAsync());
+        Assert.Equal(("route-t1", "t2", "planned"), (addedBody.RootElement.GetProperty("routeId").GetString(), addedBody.RootElement.GetProperty("truckId").GetString(),
+            addedBody.RootElement.GetProperty("status").GetString()));
+        Assert.Equal(afternoon, addedBody.RootElement.GetProperty("plannedStart").GetDateTimeOffset());
+        var day = await client.AllAsync<JsonElement>($"/api/runs?date={monday:yyyy-MM-dd}");
+        Assert.Equal(["route-t1", "route-t1", "route-t2"], day.Select(r => r.GetProperty("routeId").GetString()).Order());
+        using var twice = await client.PostAsJsonAsync("/api/routes/route-t1/runs", new { plannedStart = afternoon });
+        Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
+        using var unknownRoute = await client.PostAsJsonAsync("/api/routes/nowhere/runs", new { plannedStart = afternoon });
+        Assert.Equal(HttpStatusCode.NotFound, unknownRoute.StatusCode);
+        using var unknownTruck = await client.PostAsJsonAsync("/api/routes/route-t1/runs", new { plannedStart = afternoon.AddHours(1), truckId = "t9" });
+        Assert.Equal(HttpStatusCode.NotFound, unknownTruck.StatusCode);
+        using var noStart = await client.PostAsJsonAsync("/api/routes/route-t1/runs", new { truckId = "t2" });
+        Assert.Equal(HttpStatusCode.BadRequest, noStart.StatusCode);
+        Assert.Contains("plannedStart", await noStart.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

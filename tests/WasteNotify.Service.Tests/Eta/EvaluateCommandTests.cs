@@ -14,7 +14,7 @@ public sealed class EvaluateCommandTests : IDisposable
 
     public EvaluateCommandTests()
     {
-        File.WriteAllText(Path("stops.csv"), RecordedStopsCsv.Header + "\nr1,1,48.86,2.35,2026-03-02T07:04:33+01:00,,b1,served\n");
+        File.WriteAllText(Path("stops.csv"), RecordedStopsCsv.Header + "\nr1,1,48.86,2.35,2026-03-02T07:04:33+01:00,,b1,served,,\n");
         var fixes = new StringWriter();
         RecordedFixesCsv.Write(fixes, [StraightTrace.Fixes("r1", Day, [(1_200, TimeSpan.FromMinutes(2))], 1_800)]);
         File.WriteAllText(Path("fixes.csv"), fixes.ToString());

@@ -29,8 +29,8 @@ public sealed record TracedRun(RecordedRun Run, DateTimeOffset FirstFix, List<Et
 /// its stops in sequence to its latest fix: distances along it, which physics divides by a speed, are shorter than the
 /// streets', and a truck going round a block between two stops is off this path meanwhile. History (the historical
 /// average and the model's history features) comes from the trace's earlier runs (by first fix) of the same route,
-/// that is, runs whose stops name the same buildings in the same order; a run with a stop without a building id is a
-/// route of its own.
+/// matched per building: the route the file names (route_id), else the runs whose stops name the same buildings in
+/// the same order; a run with a stop without a building id and no route_id is a route of its own.
 /// </remarks>
 public static class TraceSampler
 {
@@ -50,7 +50,7 @@ public static class TraceSampler
             var runFixes = byRun[run.RunId];
             var route = Route(run, runFixes);
             var firstFix = runFixes.Min(f => f.Time);
-            var key = run.Stops.All(s => s.BuildingId is not null) ? string.Join('\n', run.Stops.Select(s => s.BuildingId)) : "\n" + run.RunId;
+            var key = RouteKey(run);
             if (!past.TryGetValue(key, out var before))
             {
                 past[key] = before = [];
@@ -58,8 +58,8 @@ public static class TraceSampler
 
             // Replayed once more only for the tracker's start: the history's arrival times count from it, as live.
             var started = EtaSampler.Replay(route, tracker, runFixes, firstFix).Started;
-            var actual = new PastRun(started, [.. run.Stops.Select(s => s.Arrival)], [.. run.Stops.Select(s => s.Departure)]);
-            var history = RouteHistory.Build(route.StopCount, before, physics.DwellSeconds);
+            var actual = new PastRun(started, [.. run.Stops.Select(s => s.Arrival)], [.. run.Stops.Select(s => s.Departure)], route.BuildingIds);
+            var history = RouteHistory.Build(route.BuildingIds, before, physics.DwellSeconds);
             var runSamples = EtaSampler.Sample(route, tracker, new EtaFeatures(history, physics, zone), runFixes, actual, firstFix, every, maxAhead);
             samples.AddRange(runSamples);
             traced.Add(new TracedRun(run, firstFix, runSamples));
@@ -73,14 +73,29 @@ public static class TraceSampler
             sampled.Sum(r => r.Stops.Count(s => s.Arrival is null))) { Traced = traced };
     }
 
+    /// <summary>The runs that share their history: the file's route, else the same buildings in the same order.</summary>
+    public static string RouteKey(RecordedRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return run.RouteId is { } routeId ? "route\n" + routeId
+            : run.Stops.All(s => s.BuildingId is not null) ? string.Join('\n', run.Stops.Select(s => s.BuildingId))
+            : "\n" + run.RunId;
+    }
+
     /// <summary>The run's route as tracking sees it: straight lines from the earliest fix through the stops to the latest fix.</summary>
     public static TrackedRoute Route(RecordedRun run, IReadOnlyList<TrackedFix> fixes)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(fixes);
         var stops = run.Stops.Select(s => (s.BuildingId ?? $"#{s.Sequence}", new GeoPoint(s.Latitude, s.Longitude))).ToList();
-        var first = fixes.MinBy(f => f.Time).Position;
-        var last = fixes.MaxBy(f => f.Time).Position;
-        return new TrackedRoute(run.RunId, [first, .. stops.Select(s => s.Item2), last], stops);
+        return new TrackedRoute(run.RunId, Path(run, fixes), stops);
+    }
+
+    /// <summary>The straight-line path of <see cref="Route"/>: the earliest fix, the stops in sequence, the latest fix.</summary>
+    public static IReadOnlyList<GeoPoint> Path(RecordedRun run, IReadOnlyList<TrackedFix> fixes)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(fixes);
+        return [fixes.MinBy(f => f.Time).Position, .. run.Stops.Select(s => new GeoPoint(s.Latitude, s.Longitude)), fixes.MaxBy(f => f.Time).Position];
     }
 }

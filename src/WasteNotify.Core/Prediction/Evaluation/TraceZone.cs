@@ -66,7 +66,13 @@ public static class TraceZone
         return (found, $"{found.Id}, the first zone the times' offsets agree with{contradicted}");
     }
 
-    private static bool Agrees(TimeZoneInfo zone, List<DateTimeOffset> times) => times.All(t => zone.GetUtcOffset(t) == t.Offset);
+    /// <summary>Whether the zone gives every one of the times the offset it carries.</summary>
+    public static bool Agrees(TimeZoneInfo zone, IEnumerable<DateTimeOffset> times)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        ArgumentNullException.ThrowIfNull(times);
+        return times.All(t => zone.GetUtcOffset(t) == t.Offset);
+    }
 
     private static string Format(TimeSpan offset) => (offset < TimeSpan.Zero ? "-" : "+") + offset.ToString(@"hh\:mm", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -60,4 +60,26 @@ public sealed class RecordedFixesCsvTests
     {
         Refusal.Assert(() => RecordedFixesCsv.Read(new StringReader(csv)), line, field, problem);
     }
+
+    /// <summary>Read row by row (as an import does): a bad fix is refused with its line and field, the run's other fixes are kept.</summary>
+    [Fact]
+    public void Read_row_by_row_leaves_out_only_the_refused_fixes()
+    {
+        const string csv = Header + "\n" + Good + "\n"
+            + "r1,2025-03-04T07:16:00,48.85,2.35,,\n" // no offset
+            + "r1,2025-03-04T07:17:00+01:00,0,0,,\n"
+            + "r2,2025-03-04T07:17:00+01:00,48.9,2.4,120,\n"
+            + "r1,2025-03-04T07:18:00+01:00,48.86,2.36,,\n"
+            + "r2,2025-03-04T07:19:00+01:00,48.9,2.41,\"5\n";
+
+        var (runs, refused) = RecordedFixesCsv.ReadAll(new StringReader(csv));
+
+        Assert.Equal(["r1"], runs.Select(r => r.RunId));
+        Assert.Equal([new DateTimeOffset(2025, 3, 4, 7, 15, 0, TimeSpan.FromHours(1)), new(2025, 3, 4, 7, 18, 0, TimeSpan.FromHours(1))], runs[0].Fixes.Select(f => f.Time));
+        Assert.Equal([3, 4, 5, 7], refused.Select(r => r.Line));
+        Assert.StartsWith("time '2025-03-04T07:16:00' is not an ISO 8601 time with an offset", refused[0].Reason, StringComparison.Ordinal);
+        Assert.StartsWith("lat 0,0 is no position", refused[1].Reason, StringComparison.Ordinal);
+        Assert.StartsWith("speed_mps '120' is not a number from 0 to 100", refused[2].Reason, StringComparison.Ordinal);
+        Assert.Equal("row a quoted field is never closed", refused[3].Reason);
+    }
 }

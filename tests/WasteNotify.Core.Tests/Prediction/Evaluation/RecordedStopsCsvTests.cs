@@ -20,14 +20,14 @@ public sealed class RecordedStopsCsvTests
                 new(2, null, 48.861, 2.338, null, null, true),
                 new(5, "line\nbreak", -33.8688, 151.2093, new DateTimeOffset(2025, 3, 4, 6, 20, 0, TimeSpan.Zero).AddTicks(1234567), null, false),
             ]),
-            new("r2", [new(0, "b9", 43.7384, 7.4246, new(2025, 3, 4, 7, 0, 0, TimeSpan.FromHours(-5)), null, false)]),
+            new("r2", [new(0, "b9", 43.7384, 7.4246, new(2025, 3, 4, 7, 0, 0, TimeSpan.FromHours(-5)), null, false)], RouteId: "route 12, north", TruckId: "Truck 12"),
         ];
 
         var writer = new StringWriter();
         RecordedStopsCsv.Write(writer, runs);
         var read = RecordedStopsCsv.Read(new StringReader(writer.ToString()));
 
-        Assert.Equal(runs.Select(r => r.RunId), read.Select(r => r.RunId));
+        Assert.Equal(runs.Select(r => (r.RunId, r.RouteId, r.TruckId)), read.Select(r => (r.RunId, r.RouteId, r.TruckId)));
         Assert.All(runs.Zip(read), pair => Assert.Equal(pair.First.Stops, pair.Second.Stops));
         Assert.Equal(
             runs.SelectMany(r => r.Stops).Select(s => s.Arrival?.Offset),
@@ -87,5 +87,38 @@ public sealed class RecordedStopsCsvTests
         var runs = RecordedStopsCsv.Read(new StringReader(csv));
 
         Assert.Equal([1, 1], runs.Select(r => r.Stops.Single().Sequence));
+    }
+
+    /// <summary>
+    /// Read row by row (as an import does): r1 is good; r2 has a bad latitude on line 4; r3 changes its route on line
+    /// 6; r5's line 7 has fields too few; r4's truck id has a control character. Only r1 is kept, every refused row is
+    /// told by its line and field, and the runs they belong to are named; the whole-file reading refuses line 4.
+    /// </summary>
+    [Fact]
+    public void Read_row_by_row_keeps_the_runs_whose_rows_all_pass_and_reports_every_refused_row()
+    {
+        const string csv = "run_id,sequence,lat,lon,arrival,route_id,truck_id\n"
+            + "r1,1,48.85,2.35,2025-03-04T07:15:00+01:00,A,T1\n"
+            + "r2,1,48.85,2.35,2025-03-04T07:15:00+01:00,A,T2\n"
+            + "r2,2,95,2.35,2025-03-04T07:20:00+01:00,A,T2\n"
+            + "r3,1,48.85,2.35,2025-03-04T07:15:00+01:00,A,T3\n"
+            + "r3,2,48.85,2.35,2025-03-04T07:25:00+01:00,B,T3\n"
+            + "r5,2,48.86\n"
+            + "r4,1,48.85,2.35,2025-03-04T07:15:00+01:00,A,\"T\u00074\"\n"
+            + "r1,3,48.87,2.37,2025-03-04T07:30:00+01:00,A,T1\n";
+
+        var file = RecordedStopsCsv.ReadAll(new StringReader(csv));
+
+        Assert.Equal(["r1"], file.Runs.Select(r => r.RunId));
+        Assert.Equal([1, 3], file.Runs[0].Stops.Select(s => s.Sequence));
+        Assert.Equal(("A", "T1"), (file.Runs[0].RouteId, file.Runs[0].TruckId));
+        Assert.Equal([4, 6, 7, 8], file.Refused.Select(r => r.Line));
+        Assert.StartsWith("lat '95' is not a number from -90 to 90", file.Refused[0].Reason, StringComparison.Ordinal);
+        Assert.Equal("route_id 'B', but run 'r3' is 'A' on line 5: a run has one route_id", file.Refused[1].Reason);
+        Assert.Equal("row 3 fields, expected 7 as in the header", file.Refused[2].Reason);
+        Assert.StartsWith("truck_id ", file.Refused[3].Reason, StringComparison.Ordinal);
+        Assert.Equal(["r2", "r3", "r4", "r5"], file.RefusedRuns);
+        var whole = Assert.Throws<Core.City.ImportException>(() => RecordedStopsCsv.Read(new StringReader(csv)));
+        Assert.Equal(("line 4", "lat"), (whole.Location, whole.Field));
     }
 }
