@@ -6,19 +6,24 @@ namespace WasteNotify.Testing;
 public sealed class TestDatabase : IAsyncDisposable
 {
     private readonly string _server;
+    private readonly string _checks;
 
     private TestDatabase(string server, string name)
     {
         _server = server;
         Name = name;
         ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = true }.ConnectionString;
+        // The checks' own sessions: memory enough that a DISTINCT over a million rows hashes in memory instead of
+        // spilling to temporary files, which on a shared machine's slow disk took minutes.
+        _checks = new NpgsqlConnectionStringBuilder(ConnectionString) { Options = "-c work_mem=256MB" }.ConnectionString;
     }
 
     /// <summary>
-    /// A test's checking queries scan whole tables (a million rows in the crash test); on a shared two-core machine
-    /// that can take longer than Npgsql's 30 s default, which is a slow machine, not a wrong answer.
+    /// A test's checking queries scan whole tables (a million rows in the crash test: about a second here); on a shared
+    /// two-core machine that can take longer than Npgsql's 30 s default, which is a slow machine, not a wrong answer.
+    /// Longer than this is a session blocking it, and the timeout says which (<see cref="ActivityAsync"/>).
     /// </summary>
-    private const int CheckTimeoutSeconds = 600;
+    private const int CheckTimeoutSeconds = 180;
 
     public string Name { get; }
 
@@ -36,27 +41,61 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public async Task<T> ScalarAsync<T>(string sql)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString);
+        await using var connection = new NpgsqlConnection(_checks);
         await connection.OpenAsync();
         await using var cmd = new NpgsqlCommand(sql, connection) { CommandTimeout = CheckTimeoutSeconds };
-        return (T)(await cmd.ExecuteScalarAsync())!;
+        try
+        {
+            return (T)(await cmd.ExecuteScalarAsync())!;
+        }
+        catch (NpgsqlException ex) when (ex.InnerException is TimeoutException)
+        {
+            throw new TimeoutException($"'{sql}' took over {CheckTimeoutSeconds} s; the database's sessions then:\n{await ActivityAsync()}", ex);
+        }
+    }
+
+    /// <summary>What every session of this database is doing and waiting for, and who blocks it: what a stuck check needs to be explained.</summary>
+    public async Task<string> ActivityAsync()
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false, Timeout = 10 }.ConnectionString);
+            await connection.OpenAsync();
+            await using var cmd = new NpgsqlCommand("""
+                SELECT string_agg(format('pid %s %s %s/%s xact %s blocked by %s: %s', pid, state, wait_event_type, wait_event,
+                                         now() - xact_start, pg_blocking_pids(pid), left(regexp_replace(query, '\s+', ' ', 'g'), 160)), E'\n' ORDER BY xact_start)
+                FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                """, connection) { CommandTimeout = 10 };
+            return await cmd.ExecuteScalarAsync() as string ?? "(no other session)";
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            return $"(could not be read: {e.Message})";
+        }
     }
 
     public async Task<List<object[]>> RowsAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString);
+        await using var connection = new NpgsqlConnection(_checks);
         await connection.OpenAsync();
         await using var cmd = new NpgsqlCommand(sql, connection) { CommandTimeout = CheckTimeoutSeconds };
-        await using var reader = await cmd.ExecuteReaderAsync();
-        var rows = new List<object[]>();
-        while (await reader.ReadAsync())
+        try
         {
-            var row = new object[reader.FieldCount];
-            reader.GetValues(row);
-            rows.Add(row);
-        }
+            await using var reader = await cmd.ExecuteReaderAsync();
+            var rows = new List<object[]>();
+            while (await reader.ReadAsync())
+            {
+                var row = new object[reader.FieldCount];
+                reader.GetValues(row);
+                rows.Add(row);
+            }
 
-        return rows;
+            return rows;
+        }
+        catch (NpgsqlException ex) when (ex.InnerException is TimeoutException)
+        {
+            throw new TimeoutException($"'{sql}' took over {CheckTimeoutSeconds} s; the database's sessions then:\n{await ActivityAsync()}", ex);
+        }
     }
 
     /// <summary>Rows in telemetry, or -1 while the table does not exist yet.</summary>
