@@ -41,6 +41,13 @@ public sealed class EtaModel
     /// <summary>How much lower a baseline's held-out error must be than the model's for a band to serve it.</summary>
     private const double ChoiceMargin = 0.05;
 
+    /// <summary>The buckets of the alert horizon, where the early share is held to <see cref="EtaTrainingOptions.AlertEarlyShare"/>.</summary>
+    private static readonly TimeSpan AlertHorizonFrom = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan AlertHorizonTo = TimeSpan.FromMinutes(30);
+
+    /// <summary>The early quantile is not lowered below this: the bound would be so early it says nothing.</summary>
+    private const double MinEarlyQuantile = 0.005;
+
     private readonly TreeEnsemble _trees;
 
     private EtaModel(TreeEnsemble trees, IReadOnlyList<ResidualBand> bands) => (_trees, Bands) = (trees, bands);
@@ -69,7 +76,7 @@ public sealed class EtaModel
         var unbounded = new EtaModel(trees, []);
 
         var predicted = unbounded.PredictSeconds(Rows(scored), scored.Count);
-        var bands = new List<ResidualBand>();
+        var chosen = new List<(bool Next, float UpTo, string Choice, List<int> Rows)>();
         foreach (var next in (bool[])[true, false])
         {
             var group = Enumerable.Range(0, scored.Count).Where(i => IsNextSpot(scored[i].Features) == next).ToList();
@@ -81,20 +88,64 @@ public sealed class EtaModel
                 var tooFew = inBand.Count < 20;
                 inBand = tooFew ? group : inBand; // too few to say: the model, with the group's overall spread
 
-                List<float> Residuals(string predictor) =>
-                    [.. inBand.Select(i => scored[i].LabelSeconds - Seconds(predictor, predicted[i], scored[i].Features)).Order()];
                 var mae = Choices.ToDictionary(c => c, c => inBand.Average(i => Math.Abs(scored[i].LabelSeconds - Seconds(c, predicted[i], scored[i].Features))));
                 var best = Choices.MinBy(c => mae[c])!;
                 // A baseline replaces the model only when clearly better: a few held-out days are a noisy judge.
-                var choice = tooFew || mae[best] > mae[EtaTrainer.Model] * (1 - ChoiceMargin) ? EtaTrainer.Model : best;
-                var (served, own) = (Residuals(choice), Residuals(EtaTrainer.Model));
-                bands.Add(new ResidualBand(to, Quantile(served, options.EarlyQuantile), Quantile(served, options.LateQuantile), choice,
-                    Quantile(own, options.EarlyQuantile), Quantile(own, options.LateQuantile), next));
+                chosen.Add((next, to, tooFew || mae[best] > mae[EtaTrainer.Model] * (1 - ChoiceMargin) ? EtaTrainer.Model : best, inBand));
                 from = to;
             }
         }
 
+        List<ResidualBand> Calibrate(double early)
+        {
+            List<ResidualBand> bands = [];
+            foreach (var (next, to, choice, inBand) in chosen)
+            {
+                List<float> Residuals(string predictor) =>
+                    [.. inBand.Select(i => scored[i].LabelSeconds - Seconds(predictor, predicted[i], scored[i].Features)).Order()];
+                var (served, own) = (Residuals(choice), Residuals(EtaTrainer.Model));
+                bands.Add(new ResidualBand(to, Quantile(served, early), Quantile(served, options.LateQuantile), choice,
+                    Quantile(own, early), Quantile(own, options.LateQuantile), next));
+            }
+
+            return bands;
+        }
+
+        // The early bound is what the alert goes by, and an arrival before it is a missed collection. Calibrated per band
+        // of the predicted horizon, the early share comes out at the quantile overall but not by how far the truck
+        // really was: the trucks that came sooner than predicted crowd the near buckets. So the quantile is lowered
+        // until, on the held-out rows, every bucket of the alert horizon (3 to 30 min) is within the goal.
+        var quantile = options.EarlyQuantile;
+        var result = Calibrate(quantile);
+        while (quantile > MinEarlyQuantile && WorstAlertEarlyShare(new EtaModel(trees, result), scored, predicted) > options.AlertEarlyShare)
+        {
+            quantile = Math.Max(MinEarlyQuantile, quantile * 0.75);
+            result = Calibrate(quantile);
+        }
+
+        var bands = result;
         return new EtaModel(trees, bands);
+    }
+
+    /// <summary>The largest share of held-out rows whose truck came before the served early bound, over the buckets of the alert horizon.</summary>
+    private static double WorstAlertEarlyShare(EtaModel model, List<EtaSample> scored, float[] predicted)
+    {
+        var early = new int[HorizonBucket.All.Count];
+        var count = new int[HorizonBucket.All.Count];
+        for (var i = 0; i < scored.Count; i++)
+        {
+            var bucket = HorizonBucket.For(TimeSpan.FromSeconds(scored[i].LabelSeconds));
+            if (bucket is null || bucket.From < AlertHorizonFrom || bucket.To > AlertHorizonTo)
+            {
+                continue;
+            }
+
+            var b = HorizonBucket.All.ToList().IndexOf(bucket);
+            count[b]++;
+            early[b] += scored[i].LabelSeconds < model.Serve(predicted[i], scored[i].Features).Early ? 1 : 0;
+        }
+
+        return Enumerable.Range(0, count.Length).Where(b => count[b] >= 20).Select(b => early[b] / (double)count[b]).DefaultIfEmpty(0).Max();
     }
 
     /// <exception cref="ArgumentException">The bytes are no ML.NET model (a model of an earlier version, XGBoost's, among them), it was trained on other features than this version computes (retrain it), or has no bands.</exception>

@@ -46,6 +46,31 @@ public sealed class EtaModelTests(ITestOutputHelper output)
         Assert.True(Math.Abs(mine.MeanError.TotalMinutes) < Math.Abs(physics.MeanError.TotalMinutes), "the model is less biased than physics");
     }
 
+    /// <summary>
+    /// The early bound is held in each bucket of the alert horizon, not only overall: calibrated at the quantile alone
+    /// (AlertEarlyShare 0.5 switches the holding off), the trucks that came sooner than predicted crowd the near
+    /// buckets; held to 9 % on the held-out days, every bucket from 3 to 30 min stays within the 10 % goal on new ones
+    /// (with a little room: the new days are not the held-out ones), at the cost of earlier bounds.
+    /// </summary>
+    [Fact]
+    public void The_early_bound_holds_in_every_bucket_of_the_alert_horizon_not_only_overall()
+    {
+        var (history, test) = Data.Value;
+        var loose = EvaluationReport.Score(EtaTrainer.Score(test, EtaTrainer.Train(history, Options with { AlertEarlyShare = 0.5 }), Physics));
+        var held = EvaluationReport.Score(EtaTrainer.Score(test, EtaTrainer.Train(history, Options), Physics));
+        HorizonBucket[] alert = [HorizonBucket.Minutes3To6, HorizonBucket.Minutes6To10, HorizonBucket.Minutes10To15, HorizonBucket.Minutes15To30];
+        foreach (var bucket in alert)
+        {
+            output.WriteLine($"{bucket.Name}: early {loose.Get(EtaTrainer.Model, bucket).EarlyViolationShare:P1} at the quantile, {held.Get(EtaTrainer.Model, bucket).EarlyViolationShare:P1} held");
+        }
+
+        Assert.Contains(alert, b => loose.Get(EtaTrainer.Model, b).EarlyViolationShare > 0.10); // what there is to fix, or the test proves nothing
+        Assert.All(alert, b => Assert.InRange(held.Get(EtaTrainer.Model, b).EarlyViolationShare, 0, 0.12));
+        Assert.All(alert, b => Assert.True(held.Get(EtaTrainer.Model, b).EarlyViolationShare <= loose.Get(EtaTrainer.Model, b).EarlyViolationShare));
+        // Only the bounds move: the ETAs served are the same.
+        Assert.Equal(loose.Get(EtaTrainer.Model, null).MeanAbsoluteError, held.Get(EtaTrainer.Model, null).MeanAbsoluteError);
+    }
+
     [Fact]
     public void A_model_saved_with_its_bounds_and_loaded_again_predicts_exactly_the_same()
     {
