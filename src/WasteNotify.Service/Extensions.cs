@@ -32,10 +32,7 @@ public static class Extensions
             throw new InvalidOperationException("ConnectionStrings:WasteNotify is not set (environment: ConnectionStrings__WasteNotify)");
         }
 
-        // Npgsql.DependencyInjection is not on the reachable registry; this is what its AddNpgsqlDataSource does.
-        services.AddSingleton(sp => new NpgsqlDataSourceBuilder(connectionString)
-            .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
-            .Build());
+        services.AddNpgsqlDataSource(connectionString);
         services.AddSingleton<DatabaseMigrator>();
         services.AddHostedService<MigrationService>();
 
