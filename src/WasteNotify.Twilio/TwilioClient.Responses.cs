@@ -1,4 +1,5 @@
-using System.Text.Json;
+using Twilio.Exceptions;
+using Twilio.Rest.Api.V2010.Account;
 
 namespace WasteNotify.Twilio;
 
@@ -6,15 +7,31 @@ public sealed partial class TwilioClient
 {
     private const int BodyExcerptLength = 200;
 
-    private static TwilioSendResult Classify(HttpResponseMessage response, string body)
+    /// <summary>Twilio created the message: its sid and status, or, when the SDK could not read the answer, accepted all the same.</summary>
+    private static TwilioSendResult Accepted(TwilioResponse response, MessageResource? created)
     {
-        var status = (int)response.StatusCode;
-        if (response.IsSuccessStatusCode)
+        var status = (int)response.Status;
+        if (created?.Sid is { Length: > 0 } sid)
         {
-            return Accepted(response, body);
+            TwilioFormats.TryParseStatus(created.Status?.ToString(), out var messageStatus);
+            return new TwilioSendResult(TwilioOutcome.Accepted, sid, messageStatus, status, created.ErrorCode, created.ErrorMessage);
         }
 
-        var (code, message) = ReadError(body) ?? (null, Describe(response, body));
+        // The message was most likely created: sending it again could text the resident twice.
+        return new TwilioSendResult(TwilioOutcome.Accepted, HttpStatus: status, ErrorMessage: "Twilio's answer was not a Message resource: " + Describe(response));
+    }
+
+    /// <summary>An answer the SDK threw for: Twilio's error (code and message from its JSON body) or a body it could not read.</summary>
+    private static TwilioSendResult Classify(TwilioResponse response, ApiException? error)
+    {
+        var status = (int)response.Status;
+        if (status is >= 200 and < 300)
+        {
+            return Accepted(response, null);
+        }
+
+        // The SDK gives status 0 when the body was not Twilio's error JSON (a gateway's HTML page, an empty body).
+        var (code, message) = error is { Status: > 0 } ? (error.Code == 0 ? null : (int?)error.Code, error.Message) : (null, Describe(response));
         var outcome = status switch
         {
             429 or >= 500 => TwilioOutcome.Retry,
@@ -29,64 +46,15 @@ public sealed partial class TwilioClient
         return new TwilioSendResult(outcome, HttpStatus: status, ErrorCode: code, ErrorMessage: message, RetryAfter: RetryAfter(response));
     }
 
-    private static TwilioSendResult Accepted(HttpResponseMessage response, string body)
+    private static string Describe(TwilioResponse response)
     {
-        var status = (int)response.StatusCode;
-        try
-        {
-            using var json = JsonDocument.Parse(body);
-            var root = json.RootElement;
-            if (root.ValueKind == JsonValueKind.Object && String(root, "sid") is { } sid)
-            {
-                TwilioFormats.TryParseStatus(String(root, "status"), out var messageStatus);
-                return new TwilioSendResult(
-                    TwilioOutcome.Accepted,
-                    sid,
-                    messageStatus,
-                    status,
-                    Int(root, "error_code"),
-                    String(root, "error_message"));
-            }
-        }
-        catch (JsonException)
-        {
-        }
-
-        // The message was most likely created: sending it again could text the resident twice.
-        return new TwilioSendResult(TwilioOutcome.Accepted, HttpStatus: status, ErrorMessage: "Twilio's answer was not a Message resource: " + Describe(response, body));
-    }
-
-    /// <summary>Reads Twilio's error body: {"code":21610,"message":"...","more_info":"...","status":400}.</summary>
-    private static (int? Code, string Message)? ReadError(string body)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(body);
-            var root = json.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return null;
-            }
-
-            var code = Int(root, "code");
-            var message = String(root, "message");
-            return code is null && message is null ? null : (code, message ?? $"Twilio error {code}");
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static string Describe(HttpResponseMessage response, string body)
-    {
-        var head = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}".TrimEnd();
-        var text = body.Trim();
+        var head = $"HTTP {(int)response.Status} {response.ReasonPhrase}".TrimEnd();
+        var text = response.Body.Trim();
         return text.Length == 0 ? head + " with an empty body" : $"{head}: {(text.Length > BodyExcerptLength ? text[..BodyExcerptLength] : text)}";
     }
 
     /// <summary>Retry-After as delta-seconds, or as an HTTP-date counted from the response's Date header (so clock skew does not matter).</summary>
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    private static TimeSpan? RetryAfter(TwilioResponse response)
     {
         var header = response.Headers.RetryAfter;
         if (header?.Delta is { } delta)
@@ -101,24 +69,5 @@ public sealed partial class TwilioClient
         }
 
         return null;
-    }
-
-    private static string? String(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    /// <summary>Twilio sends some numbers as JSON numbers and some as strings ("num_segments": "1").</summary>
-    private static int? Int(JsonElement element, string name)
-    {
-        if (!element.TryGetProperty(name, out var value))
-        {
-            return null;
-        }
-
-        return value.ValueKind switch
-        {
-            JsonValueKind.Number when value.TryGetInt32(out var number) => number,
-            JsonValueKind.String when int.TryParse(value.GetString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number) => number,
-            _ => null,
-        };
     }
 }

@@ -25,6 +25,39 @@ public sealed class TwilioClientRequestTests
     }
 
     [Fact]
+    public async Task A_send_goes_out_through_twilios_csharp_sdk()
+    {
+        await using var twilio = await FakeTwilio.StartAsync();
+
+        await Sms.Client(twilio).SendAsync(Sms.From(), CancellationToken.None);
+
+        Assert.StartsWith("twilio-csharp/8.", Assert.Single(twilio.Requests).UserAgent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Concurrent_sends_on_one_client_each_get_their_own_answer_and_retry_after()
+    {
+        await using var twilio = await FakeTwilio.StartAsync();
+        twilio.Respond(Sms.Resident, 429, 20429, "Too Many Requests", retryAfter: TimeSpan.FromSeconds(7), times: 20);
+        var client = Sms.Client(twilio);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+            Task.Run(() => client.SendAsync(i % 2 == 0 ? Sms.From() : Sms.From(Sms.OtherResident), CancellationToken.None))));
+
+        var limited = new TwilioSendResult(TwilioOutcome.Retry, HttpStatus: 429, ErrorCode: 20429, ErrorMessage: "Too Many Requests", RetryAfter: TimeSpan.FromSeconds(7));
+        Assert.All(results.Where((_, i) => i % 2 == 0), r => Assert.Equal(limited, r));
+        Assert.All(results.Where((_, i) => i % 2 == 1), r =>
+        {
+            Assert.Equal((TwilioOutcome.Accepted, 201, null, null), (r.Outcome, r.HttpStatus, r.ErrorCode, r.RetryAfter));
+            Assert.Matches("^SM[0-9a-f]{32}$", r.Sid);
+        });
+        var created = twilio.Messages.Where(m => m.Created).ToList();
+        Assert.Equal(20, created.Count);
+        Assert.All(created, m => Assert.Equal(Sms.OtherResident, m.To));
+        Assert.Equal(created.Select(m => m.Sid).Order(StringComparer.Ordinal), results.Where((_, i) => i % 2 == 1).Select(r => r.Sid).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_send_through_a_messaging_service_posts_MessagingServiceSid_instead_of_From()
     {
         await using var twilio = await FakeTwilio.StartAsync();

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace WasteNotify.Twilio.Tests;
 
-/// <summary>X-Twilio-Signature against Twilio's documented example and hand-built strings to sign.</summary>
+/// <summary>X-Twilio-Signature checks against Twilio's documented example and signatures computed here from the documented scheme.</summary>
 public sealed class TwilioSignatureTests
 {
     private const string DocumentedUrl = "https://mycompany.com/myapp.php?foo=1&bar=2";
@@ -17,7 +17,7 @@ public sealed class TwilioSignatureTests
     {
         var form = DocumentedForm(caller);
 
-        Assert.Equal(expected, TwilioSignature.Compute(DocumentedToken, DocumentedUrl, form));
+        Assert.Equal(expected, Sign(DocumentedToken, DocumentedUrl, form));
         Assert.True(TwilioSignature.IsValid(DocumentedToken, DocumentedUrl, form, expected));
     }
 
@@ -56,7 +56,7 @@ public sealed class TwilioSignatureTests
     {
         KeyValuePair<string, string>[] form = [new("b", "2"), new("a", "3"), new("B", "1")];
 
-        Assert.Equal(Hmac("t", "https://x.example/hook" + "B1" + "a3" + "b2"), TwilioSignature.Compute("t", "https://x.example/hook", form));
+        Assert.Equal(Hmac("t", "https://x.example/hook" + "B1" + "a3" + "b2"), Sign("t", "https://x.example/hook", form));
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class TwilioSignatureTests
         var expected = Hmac("t", "https://x.example/hook" + "Address+18330000000" + "Address+18550000000" + "Body" + "X1");
         KeyValuePair<string, string>[] form = [new("X", "1"), new("Address", "+18550000000"), new("Body", ""), new("Address", "+18330000000")];
 
-        Assert.Equal(expected, TwilioSignature.Compute("t", "https://x.example/hook", form));
+        Assert.Equal(expected, Sign("t", "https://x.example/hook", form));
         Assert.True(TwilioSignature.IsValid("t", "https://x.example/hook", form.Reverse(), expected));
     }
 
@@ -77,7 +77,17 @@ public sealed class TwilioSignatureTests
     {
         var form = DocumentedForm("+14158675309");
 
-        Assert.True(TwilioSignature.IsValid("t", checkedUrl, form, TwilioSignature.Compute("t", signedUrl, form)));
+        Assert.True(TwilioSignature.IsValid("t", checkedUrl, form, Sign("t", signedUrl, form)));
+    }
+
+    [Fact]
+    public void A_url_with_another_port_matches_its_own_signature_only_not_one_over_the_url_without_the_port()
+    {
+        var form = DocumentedForm("+14158675309");
+
+        Assert.True(TwilioSignature.IsValid("t", "https://x.example:8443/hook", form, Sign("t", "https://x.example:8443/hook", form)));
+        Assert.False(TwilioSignature.IsValid("t", "https://x.example:8443/hook", form, Sign("t", "https://x.example/hook", form)));
+        Assert.False(TwilioSignature.IsValid("t", "https://x.example:8443/hook", form, Sign("t", "https://x.example:443/hook", form)));
     }
 
     [Fact]
@@ -85,7 +95,7 @@ public sealed class TwilioSignatureTests
     {
         var form = DocumentedForm("+14158675309");
 
-        Assert.False(TwilioSignature.IsValid("t", "https://x.example/hook", form, TwilioSignature.Compute("t", "https://x.example:8443/hook", form)));
+        Assert.False(TwilioSignature.IsValid("t", "https://x.example/hook", form, Sign("t", "https://x.example:8443/hook", form)));
     }
 
     private static List<KeyValuePair<string, string>> DocumentedForm(string caller) =>
@@ -96,6 +106,10 @@ public sealed class TwilioSignatureTests
         new("From", caller),
         new("To", "+18005551212"),
     ];
+
+    /// <summary>Twilio's documented scheme written out (a second implementation to check the SDK-based one against).</summary>
+    private static string Sign(string authToken, string url, IEnumerable<KeyValuePair<string, string>> form) =>
+        Hmac(authToken, url + string.Concat(form.OrderBy(p => p.Key, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal).Select(p => p.Key + p.Value)));
 
     private static string Hmac(string key, string data) =>
         Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(data)));

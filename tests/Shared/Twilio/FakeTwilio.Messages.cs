@@ -105,7 +105,8 @@ public sealed partial class FakeTwilio
             form,
             receivedAt,
             status,
-            code);
+            code,
+            request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null);
         lock (_gate)
         {
             _requests.Add(entry);
