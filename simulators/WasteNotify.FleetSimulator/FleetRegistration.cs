@@ -88,7 +88,7 @@ internal sealed class FleetRegistration(HttpClient http, TextWriter log) : IDisp
                 var concierge = new
                 {
                     name = $"Concierge of {stop.BuildingId}",
-                    phone = string.Create(CultureInfo.InvariantCulture, $"+3369{t:D3}{i:D4}"),
+                    phone = string.Create(CultureInfo.InvariantCulture, $"+3375{t:D3}{i:D4}"),
                     language = "fr",
                     consent = new { source = "simulated demo concierge" },
                     subscriptions = new[] { new { buildingId = stop.BuildingId, channels = new[] { "sms", "web" } } },

@@ -1,10 +1,16 @@
+using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using PhoneNumbers;
 
 namespace WasteNotify.Core.Notifications;
 
 /// <summary>
-/// Turns what people type into E.164. Error messages say what is wrong without repeating the number,
-/// because they end up in logs.
+/// Turns what people type into E.164 with libphonenumber (parse with the default region, then
+/// <c>IsValidNumber</c>: a possible length alone lets through numbers no plan has). Before it, what was typed is
+/// checked for what libphonenumber forgives but a form should not: letters (it reads them as a keypad's digits), stray
+/// '+' and unbalanced parentheses. Error messages say what is wrong without repeating the number, because they end
+/// up in logs.
 /// </summary>
 internal static class PhoneNumberParser
 {
@@ -13,10 +19,40 @@ internal static class PhoneNumberParser
 
     private const string Allowed = "only digits, spaces, dots, dashes, slashes and parentheses are allowed, with + or 00 in front of an international number";
 
-    /// <summary>The E.164 text, or null with <paramref name="error"/> set.</summary>
-    public static string? Parse(string? input, NumberingPlan defaultPlan, out string? error)
+    public static PhoneNumberUtil Util { get; } = PhoneNumberUtil.GetInstance();
+
+    /// <summary>English names for messages, with the article English puts in front of some.</summary>
+    private static readonly FrozenDictionary<string, string> Names = new Dictionary<string, string>
     {
-        error = null;
+        ["FR"] = "France", ["BE"] = "Belgium", ["CH"] = "Switzerland", ["LU"] = "Luxembourg", ["MC"] = "Monaco",
+        ["DE"] = "Germany", ["AT"] = "Austria", ["ES"] = "Spain", ["IT"] = "Italy", ["GB"] = "the United Kingdom",
+        ["IE"] = "Ireland", ["NL"] = "the Netherlands", ["PT"] = "Portugal", ["US"] = "the United States or Canada",
+        ["CA"] = "the United States or Canada", ["JP"] = "Japan",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>The ISO 3166 codes of every region libphonenumber has a plan for, sorted.</summary>
+    public static IReadOnlyList<string> Regions { get; } = [.. Util.GetSupportedRegions().Order(StringComparer.Ordinal)];
+
+    private static readonly FrozenSet<string> RegionSet = Regions.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <exception cref="ArgumentException">The region is not one libphonenumber knows.</exception>
+    public static string CheckRegion(string region, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(region, paramName);
+        return RegionSet.Contains(region)
+            ? region.ToUpperInvariant()
+            : throw new ArgumentException($"Unknown region '{region}': a default region is an ISO 3166 code with a numbering plan, such as FR, BE, CH or US.", paramName);
+    }
+
+    /// <summary>The number, or false with the reason.</summary>
+    public static bool TryParse(string? input, string region, [NotNullWhen(true)] out global::PhoneNumbers.PhoneNumber? number, [NotNullWhen(false)] out string? error)
+    {
+        number = Parse(input, region, out error);
+        return number is not null;
+    }
+
+    private static global::PhoneNumbers.PhoneNumber? Parse(string? input, string region, out string? error)
+    {
         if (string.IsNullOrWhiteSpace(input))
         {
             error = "The phone number is empty.";
@@ -29,53 +65,42 @@ internal static class PhoneNumberParser
             return null;
         }
 
-        Span<char> buffer = stackalloc char[input.Length];
-        error = ReadDigits(input, buffer, out var count, out var plus, out var zeroInParentheses);
+        Span<char> buffer = stackalloc char[input.Length + 1];
+        error = ReadDigits(input, buffer, out var count);
         if (error is not null)
         {
             return null;
         }
 
-        ReadOnlySpan<char> digits = buffer[..count];
-        if (plus)
+        global::PhoneNumbers.PhoneNumber number;
+        try
         {
-            if (digits[0] == '0')
+            number = Util.Parse(buffer[..count].ToString(), region);
+        }
+        catch (NumberParseException e)
+        {
+            error = e.ErrorType switch
             {
-                error = digits.StartsWith("00")
-                    ? "The phone number has both + and 00 in front; write one of them."
-                    : "The country code after + cannot start with 0.";
-                return null;
-            }
-
-            return International(digits, zeroInParentheses, out error);
+                ErrorType.INVALID_COUNTRY_CODE => "The phone number's country code does not exist.",
+                ErrorType.TOO_LONG => "The phone number is too long.",
+                ErrorType.NOT_A_NUMBER => "The phone number is too short to be one.",
+                _ => "The phone number is too short.",
+            };
+            return null;
         }
 
-        foreach (var prefix in (ReadOnlySpan<string>)["00", defaultPlan.InternationalPrefix])
-        {
-            if (digits.StartsWith(prefix) && digits.Length > prefix.Length)
-            {
-                if (digits[prefix.Length] == '0')
-                {
-                    error = $"The country code after {prefix} cannot start with 0.";
-                    return null;
-                }
-
-                return International(digits[prefix.Length..], zeroInParentheses - prefix.Length, out error);
-            }
-        }
-
-        return National(digits, defaultPlan, out error);
+        error = Check(number);
+        return error is null ? number : null;
     }
 
-    private static string? ReadDigits(string input, Span<char> digits, out int count, out bool plus, out int zeroInParentheses)
+    /// <summary>Into <paramref name="digits"/>: '+' if the input has one, then its digits; or the reason the input is not a number.</summary>
+    private static string? ReadDigits(string input, Span<char> digits, out int count)
     {
         count = 0;
-        plus = false;
-        zeroInParentheses = -1;
+        var plus = false;
         var open = -1;
-        for (var i = 0; i < input.Length; i++)
+        foreach (var c in input)
         {
-            var c = input[i];
             switch (c)
             {
                 case >= '0' and <= '9':
@@ -83,6 +108,7 @@ internal static class PhoneNumberParser
                     break;
                 case '+' when count == 0 && !plus:
                     plus = true;
+                    digits[count++] = c;
                     break;
                 case '+':
                     return "'+' is only allowed at the start of the phone number.";
@@ -94,12 +120,6 @@ internal static class PhoneNumberParser
                 case ')' when open < 0:
                     return "The phone number has ')' without a matching '('.";
                 case ')':
-                    // "(0)" marks a trunk prefix that is not dialled from abroad: "+33 (0)6 12 34 56 78".
-                    if (count - open == 1 && digits[open] == '0' && zeroInParentheses < 0)
-                    {
-                        zeroInParentheses = open;
-                    }
-
                     open = -1;
                     break;
                 case '.' or '/':
@@ -118,103 +138,68 @@ internal static class PhoneNumberParser
             return "The phone number has a '(' that is never closed.";
         }
 
-        return count == 0 ? "The phone number has no digits." : null;
+        var start = plus ? 1 : 0;
+        if (count == start)
+        {
+            return "The phone number has no digits.";
+        }
+
+        // libphonenumber would read "+0033..." and "+0..." as something; people who type them mean something else.
+        var afterPlus = digits[start..count];
+        if (plus && afterPlus[0] == '0')
+        {
+            return afterPlus.StartsWith("00") ? "The phone number has both + and 00 in front; write one of them." : "The country code after + cannot start with 0.";
+        }
+
+        return !plus && afterPlus.StartsWith("000") ? "The country code after 00 cannot start with 0." : null;
     }
 
-    private static string? International(ReadOnlySpan<char> digits, int zeroInParentheses, out string? error)
+    /// <summary>Null when the number is one its country's plan has, else why not, in the plan's terms.</summary>
+    private static string? Check(global::PhoneNumbers.PhoneNumber number)
     {
-        var codeLength = NumberingPlan.CallingCodeLength(digits);
-        var callingCode = digits[..Math.Min(codeLength, digits.Length)];
-        var national = digits[callingCode.Length..];
-        var plan = NumberingPlan.ForCallingCode(callingCode);
-
-        // Where 0 is not a trunk prefix (Italy), a "(0)" is part of the number.
-        if (zeroInParentheses == codeLength && (plan is null || plan.TrunkPrefix == "0"))
+        if (Util.IsValidNumber(number))
         {
-            national = national[1..];
-        }
-
-        if (plan is null)
-        {
-            return General(callingCode, national, out error);
-        }
-
-        // libphonenumber also drops a trunk prefix written after the calling code ("+33 06 ..."), when
-        // only the number without it has a possible length.
-        if (plan.TrunkPrefix.Length > 0 && national.StartsWith(plan.TrunkPrefix)
-            && !plan.IsPossibleLength(national.Length) && plan.IsPossibleLength(national.Length - plan.TrunkPrefix.Length))
-        {
-            national = national[plan.TrunkPrefix.Length..];
-        }
-
-        return Validate(plan, national, out error);
-    }
-
-    private static string? National(ReadOnlySpan<char> digits, NumberingPlan plan, out string? error)
-    {
-        var national = digits.StartsWith(plan.TrunkPrefix) ? digits[plan.TrunkPrefix.Length..] : digits;
-
-        // "33 6 12 34 56 78": the calling code typed without + or 00.
-        if (!plan.IsPossibleLength(national.Length) && digits.StartsWith(plan.CallingCode))
-        {
-            var rest = digits[plan.CallingCode.Length..];
-            if (rest.StartsWith(plan.TrunkPrefix))
-            {
-                rest = rest[plan.TrunkPrefix.Length..];
-            }
-
-            if (plan.IsPossibleLength(rest.Length))
-            {
-                national = rest;
-            }
-        }
-
-        return Validate(plan, national, out error);
-    }
-
-    private static string? Validate(NumberingPlan plan, ReadOnlySpan<char> national, out string? error)
-    {
-        var trunk = plan.TrunkPrefix.Length > 0 ? $" (not counting the leading {plan.TrunkPrefix})" : "";
-        if (!plan.IsPossibleLength(national.Length))
-        {
-            var what = national.Length < plan.Lengths[0] ? "too short" : national.Length > plan.Lengths[^1] ? "too long" : "not a possible length";
-            error = $"The phone number is {what}: a number in {plan.Name} has {plan.DescribeLengths()} after +{plan.CallingCode}{trunk}, this one has {national.Length}.";
             return null;
         }
 
-        if (plan.TrunkPrefix == "0" && national[0] == '0')
-        {
-            error = $"A number in {plan.Name} cannot start with 0 after +{plan.CallingCode}.";
-            return null;
-        }
-
-        if (plan.IsNorthAmerican && (national[0] < '2' || national[3] < '2'))
-        {
-            error = "The phone number is not a North American number: its area code and exchange cannot start with 0 or 1.";
-            return null;
-        }
-
-        error = null;
-        return $"+{plan.CallingCode}{national}";
-    }
-
-    private static string? General(ReadOnlySpan<char> callingCode, ReadOnlySpan<char> national, out string? error)
-    {
-        const int MinNational = 4;
         const int MaxDigits = 15;
-        if (national.Length < MinNational)
+        var code = number.CountryCode;
+        var region = Util.GetRegionCodeForCountryCode(code);
+        if (region == "ZZ")
         {
-            error = $"The phone number is too short: an international number has at least {MinNational} digits after its country code.";
-            return null;
+            return "The phone number's country code does not exist.";
         }
 
-        if (callingCode.Length + national.Length > MaxDigits)
+        var nsn = Util.GetNationalSignificantNumber(number);
+        var digits = code.ToString(CultureInfo.InvariantCulture).Length + nsn.Length;
+        if (digits > MaxDigits)
         {
-            error = $"The phone number is too long: an international number has at most {MaxDigits} digits, this one has {callingCode.Length + national.Length}.";
-            return null;
+            return $"The phone number is too long: an international number has at most {MaxDigits} digits, this one has {digits}.";
         }
 
-        error = null;
-        return $"+{callingCode}{national}";
+        var metadata = region == "001" ? Util.GetMetadataForNonGeographicalRegion(code) : Util.GetMetadataForRegion(region);
+        var name = Names.TryGetValue(region, out var known) ? known : $"the country of +{code}";
+        var prefix = metadata?.NationalPrefix ?? "";
+        // libphonenumber keeps a trunk prefix it could not strip ("06 12 34 56 7" stays 0612345 67): the number people
+        // meant is the one after it.
+        var national = prefix.Length > 0 && nsn.StartsWith(prefix, StringComparison.Ordinal) ? nsn[prefix.Length..] : nsn;
+        var lengths = metadata?.GeneralDesc.PossibleLengthList.Where(l => l > 0).Order().ToArray() ?? [];
+        if (lengths.Length > 0 && Array.IndexOf(lengths, national.Length) < 0)
+        {
+            var what = national.Length < lengths[0] ? "too short" : national.Length > lengths[^1] ? "too long" : "not a possible length";
+            var trunk = prefix.Length > 0 ? $" (not counting the leading {prefix})" : "";
+            return $"The phone number is {what}: a number in {name} has {Describe(lengths)} after +{code}{trunk}, this one has {national.Length}.";
+        }
+
+        return $"The phone number is not a number in use in {name}: no number there starts with these digits after +{code}.";
     }
+
+    /// <summary>"9 digits", "8 or 9 digits", "7, 9 or 10 digits", "4 to 11 digits".</summary>
+    private static string Describe(int[] lengths) => lengths switch
+    {
+        [] => "a number of digits",
+        [var one] => $"{one} digits",
+        _ when lengths.Length > 2 && lengths[^1] - lengths[0] == lengths.Length - 1 => $"{lengths[0]} to {lengths[^1]} digits",
+        _ => $"{string.Join(", ", lengths[..^1])} or {lengths[^1]} digits",
+    };
 }

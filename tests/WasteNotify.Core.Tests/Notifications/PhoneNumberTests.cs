@@ -29,7 +29,7 @@ public sealed class PhoneNumberTests
         { "+33 06 12 34 56 78", "FR", "+33612345678" },
         { "33 6 12 34 56 78", "FR", "+33612345678" },
         { "+32 470 12 34 56", "FR", "+32470123456" },
-        { "+32 2 123 45 67", "FR", "+3221234567" },
+        { "+32 2 511 12 34", "FR", "+3225111234" },
         { "+41 79 123 45 67", "FR", "+41791234567" },
         { "+352 621 123 456", "FR", "+352621123456" },
         { "+377 6 12 34 56 78", "FR", "+377612345678" },
@@ -47,7 +47,7 @@ public sealed class PhoneNumberTests
         { "+880 1712-345678", "FR", "+8801712345678" },
         // National forms of the other regions.
         { "0470 12 34 56", "BE", "+32470123456" },
-        { "02 123 45 67", "BE", "+3221234567" },
+        { "02 511 12 34", "BE", "+3225111234" },
         { "079 123 45 67", "CH", "+41791234567" },
         { "621 123 456", "LU", "+352621123456" },
         { "06 12 34 56 78", "MC", "+377612345678" },
@@ -58,7 +58,7 @@ public sealed class PhoneNumberTests
         { "06 1234 5678", "IT", "+390612345678" },
         { "312 345 6789", "IT", "+393123456789" },
         { "020 7946 0958", "GB", "+442079460958" },
-        { "07700 900123", "GB", "+447700900123" },
+        { "07400 123456", "GB", "+447400123456" },
         { "085 123 4567", "IE", "+353851234567" },
         { "06 12345678", "NL", "+31612345678" },
         { "912 345 678", "PT", "+351912345678" },
@@ -75,6 +75,7 @@ public sealed class PhoneNumberTests
         { "", "FR", "is empty" },
         { "   ", "FR", "is empty" },
         { "06 12 34 56 7", "FR", "too short: a number in France has 9 digits after +33 (not counting the leading 0), this one has 8" },
+        { "06 12 34 56", "FR", "too short: a number in France has 9 digits after +33 (not counting the leading 0), this one has 7" },
         { "06 12 34 56 78 9", "FR", "too long: a number in France has 9 digits after +33 (not counting the leading 0), this one has 10" },
         { "06 12 AB 56 78", "FR", "contains a letter ('A'); only digits, spaces, dots, dashes, slashes and parentheses are allowed" },
         { "06 12 34 56 78 ext 12", "FR", "contains a letter ('e')" },
@@ -90,16 +91,19 @@ public sealed class PhoneNumberTests
         { "+0 33 6 12 34 56 78", "FR", "country code after + cannot start with 0" },
         { "+0033 6 12 34 56 78", "FR", "both + and 00" },
         { "000 33 6 12 34 56 78", "FR", "country code after 00 cannot start with 0" },
-        { "+33 012345678", "FR", "cannot start with 0 after +33" },
+        { "+33 012345678", "FR", "too short: a number in France has 9 digits after +33 (not counting the leading 0), this one has 8" },
+        { "07 12 34 56 78", "FR", "not a number in use in France" },
         { "+33 6 12 34", "FR", "too short" },
         { "+32 12 34 56 7", "FR", "Belgium has 8 or 9 digits after +32" },
         { "+44 1234 5678", "FR", "not a possible length: a number in the United Kingdom has 7, 9 or 10 digits after +44" },
-        { "+49 1512 3456 7890 12", "FR", "too long: a number in Germany has 4 to 13 digits after +49" },
+        { "+49 1512 3456 7890 12", "FR", "too long: an international number has at most 15 digits, this one has 16" },
+        { "+49 1912 3456", "FR", "not a number in use in Germany" },
         { "+352 123", "FR", "Luxembourg has 4 to 11 digits after +352, this one has 3" },
-        { "+1 012 555 0123", "FR", "area code and exchange cannot start with 0 or 1" },
-        { "(212) 155-0123", "US", "area code and exchange cannot start with 0 or 1" },
+        { "+1 012 555 0123", "FR", "not a number in use in the United States or Canada" },
+        { "(212) 155-0123", "US", "not a number in use in the United States or Canada" },
         { "555-0123", "US", "the United States or Canada has 10 digits after +1" },
-        { "+999 12", "FR", "at least 4 digits after its country code" },
+        { "+999 12 34 56 78", "FR", "country code does not exist" },
+        { "+999 12", "FR", "country code does not exist" },
         { "+81 1234 5678 9012 34", "FR", "at most 15 digits, this one has 16" },
         { "+3", "FR", "too short" },
         { new string('0', 65), "FR", "more than 64 characters" },
@@ -115,7 +119,7 @@ public sealed class PhoneNumberTests
 
     [Theory]
     [InlineData("06 12 34 56 78")]
-    [InlineData("07 12 34 56 78")]
+    [InlineData("07 58 12 34 56")]
     [InlineData("06.12.34.56.78")]
     public void French_national_mobile_becomes_e164(string input)
     {
@@ -204,14 +208,17 @@ public sealed class PhoneNumberTests
         var tryParse = Assert.Throws<ArgumentException>(() => PhoneNumber.TryParse("06 12 34 56 78", region, out _, out _));
 
         Assert.Equal("defaultRegion", parse.ParamName);
-        Assert.Contains("BE, CA, CH, DE, ES, FR, GB, IE, IT, LU, MC, NL, PT, US", parse.Message, StringComparison.Ordinal);
+        Assert.Contains("an ISO 3166 code with a numbering plan, such as FR", parse.Message, StringComparison.Ordinal);
         Assert.Equal(parse.Message, tryParse.Message);
     }
 
     [Fact]
-    public void Supported_regions_are_listed_sorted()
+    public void Every_region_with_a_numbering_plan_is_supported_listed_sorted()
     {
-        Assert.Equal(["BE", "CA", "CH", "DE", "ES", "FR", "GB", "IE", "IT", "LU", "MC", "NL", "PT", "US"], PhoneNumber.SupportedRegions);
+        Assert.Equal(PhoneNumber.SupportedRegions.Order(StringComparer.Ordinal), PhoneNumber.SupportedRegions);
+        Assert.Superset(new HashSet<string>(["AT", "BE", "CA", "CH", "DE", "ES", "FR", "GB", "IE", "IT", "LU", "MC", "NL", "PT", "US"]), PhoneNumber.SupportedRegions.ToHashSet());
+        Assert.InRange(PhoneNumber.SupportedRegions.Count, 200, 300);
+        Assert.Equal("+436641234567", PhoneNumber.Parse("0664 1234567", "AT").E164);
     }
 
     [Theory]
@@ -263,9 +270,11 @@ public sealed class PhoneNumberTests
     [InlineData("07 98 76 54 32", "FR", true)]
     [InlineData("01 23 45 67 89", "FR", false)]
     [InlineData("09 87 65 43 21", "FR", false)]
-    [InlineData("+32 470 12 34 56", "FR", null)]
+    [InlineData("+32 470 12 34 56", "FR", true)]
+    [InlineData("02 511 12 34", "BE", false)]
+    [InlineData("07400 123456", "GB", true)]
     [InlineData("(212) 555-0123", "US", null)]
-    public void Only_french_mobiles_are_told_apart(string input, string region, bool? mobile)
+    public void Mobiles_are_told_apart_where_the_numbering_plan_does(string input, string region, bool? mobile)
     {
         Assert.Equal(mobile, PhoneNumber.Parse(input, region).IsLikelyMobile);
     }

@@ -131,15 +131,15 @@ public sealed class ConciergeApiTests() : NotificationApiTest(ApiRole.Operator)
         using var renamed = await Client.PatchAsJsonAsync($"/api/concierges/{id}", new { name = "Jeanne Martin-Leroy", language = "en" });
         Assert.Equal("not_mobile", (await renamed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("phoneProblem").GetString());
 
-        using var response = await Client.PatchAsJsonAsync($"/api/concierges/{id}", new { phone = "07 11 22 33 44" });
+        using var response = await Client.PatchAsJsonAsync($"/api/concierges/{id}", new { phone = "07 81 22 33 44" });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var concierge = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("+33711223344", concierge.GetProperty("phone").GetString());
+        Assert.Equal("+33781223344", concierge.GetProperty("phone").GetString());
         Assert.Equal("Jeanne Martin-Leroy", concierge.GetProperty("name").GetString());
         Assert.Equal("en", concierge.GetProperty("language").GetString());
         Assert.Equal(JsonValueKind.Null, concierge.GetProperty("phoneProblem").ValueKind);
-        Assert.Equal("+33711223344", await Db.ScalarAsync<string>($"SELECT to_phone FROM outbox WHERE id = {pending}"));
+        Assert.Equal("+33781223344", await Db.ScalarAsync<string>($"SELECT to_phone FROM outbox WHERE id = {pending}"));
     }
 
     [Fact]

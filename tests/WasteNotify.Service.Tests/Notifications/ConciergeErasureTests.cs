@@ -19,9 +19,9 @@ public sealed class ConciergeErasureTests() : NotificationApiTest(ApiRole.Operat
     {
         // A STOP before she registered (no concierge yet), her registration, a STOP since, and a number she had before.
         await Db.RowsAsync($"INSERT INTO consent_events (phone, kind, at, source) VALUES ('{PhoneE164}', 'help', now() - interval '2 days', 'HELP reply')");
-        var id = (await CreateConciergeAsync(Client, Concierge(["b1", "b2"], name: "Jeanne Martin", phone: "07 11 22 33 44"))).GetProperty("id").GetInt64();
+        var id = (await CreateConciergeAsync(Client, Concierge(["b1", "b2"], name: "Jeanne Martin", phone: "07 81 22 33 44"))).GetProperty("id").GetInt64();
         var run = await AddRunAsync(Db);
-        var before = await AddOutboxAsync(Db, await AddAlertAsync(Db, run, "b2", id, "collected"), "delivered", to: "+33711223344");
+        var before = await AddOutboxAsync(Db, await AddAlertAsync(Db, run, "b2", id, "collected"), "delivered", to: "+33781223344");
         (await Client.PatchAsJsonAsync($"/api/concierges/{id}", new { phone = Phone })).EnsureSuccessStatusCode();
         await Db.RowsAsync($"""
             INSERT INTO sms_opt_outs (phone, opted_out_at, source) VALUES ('{PhoneE164}', now(), 'STOP reply');
@@ -42,7 +42,7 @@ public sealed class ConciergeErasureTests() : NotificationApiTest(ApiRole.Operat
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         foreach (var table in Tables)
         {
-            foreach (var trace in new[] { "Jeanne", "612345678", "711223344" })
+            foreach (var trace in new[] { "Jeanne", "612345678", "781223344" })
             {
                 Assert.Equal(0L, await Db.ScalarAsync<long>($"SELECT count(*) FROM {table} t WHERE t::text LIKE '%{trace}%'"));
             }
