@@ -150,7 +150,7 @@ public static class Extensions
         app.MapTwilioWebhooks();
         app.MapNotifications();
         app.MapHub<FleetHub>(ApiKeyAuthentication.FleetHubPath);
-        app.MapHub<BuildingHub>("/hubs/building");
+        app.MapHub<BuildingHub>(BuildingLinkAuthentication.BuildingHubPath);
         return app;
     }
 }

@@ -2,7 +2,7 @@ using WasteNotify.Service.Notifications;
 
 namespace WasteNotify.Service.Live;
 
-/// <summary>What operators see live (hub <c>/hubs/fleet</c>, API key as <c>access_token</c>).</summary>
+/// <summary>What operators see live (hub <c>/hubs/fleet</c>, API key as a bearer token or <c>access_token</c>).</summary>
 public interface IFleetClient
 {
     Task RunUpdated(RunPosition run);

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace WasteNotify.Service.Security;
 
-/// <summary>Authenticates <c>X-Api-Key: wn_...</c> (or <c>Authorization: Bearer wn_...</c>) against the stored keys.</summary>
+/// <summary>Authenticates <c>X-Api-Key: wn_...</c> (or <c>Authorization: Bearer wn_...</c>; on the fleet hub also <c>?access_token=wn_...</c>) against the stored keys.</summary>
 public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeys keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -15,17 +15,7 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var key = Request.Headers[Header].FirstOrDefault();
-        if (key is null && Request.Headers.Authorization.FirstOrDefault() is { } authorization && authorization.StartsWith("Bearer ", StringComparison.Ordinal))
-        {
-            key = authorization["Bearer ".Length..].Trim();
-        }
-
-        if (key is null && Request.Path.StartsWithSegments(FleetHubPath, StringComparison.Ordinal))
-        {
-            // Browsers cannot set headers on a WebSocket: SignalR's client sends the key as access_token.
-            key = Request.Query["access_token"].FirstOrDefault();
-        }
+        var key = Request.Headers[Header].FirstOrDefault() ?? HubAccessToken.FromHeader(Request) ?? HubAccessToken.FromQuery(Request, FleetHubPath);
 
         if (string.IsNullOrEmpty(key))
         {

@@ -5,16 +5,17 @@ using Microsoft.Extensions.Options;
 
 namespace WasteNotify.Service.Security;
 
-/// <summary>Authenticates a building's page link (<c>access_token</c> in the query, as browsers send it to a hub) as that building only.</summary>
+/// <summary>Authenticates a building's page link, sent to its hub as a bearer token or as <c>access_token</c> in the query, as that building only.</summary>
 public sealed class BuildingLinkAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, SignedLinks links)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "BuildingLink";
     public const string BuildingClaim = "building";
+    public const string BuildingHubPath = "/hubs/building";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var token = Request.Query["access_token"].FirstOrDefault();
+        var token = HubAccessToken.FromHeader(Request) ?? HubAccessToken.FromQuery(Request, BuildingHubPath);
         if (string.IsNullOrEmpty(token))
         {
             return Task.FromResult(AuthenticateResult.NoResult());
