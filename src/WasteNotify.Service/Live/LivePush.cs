@@ -35,6 +35,9 @@ public sealed partial class LivePush(
 
     public void Watch(string buildingId) => _watched.AddOrUpdate(buildingId, 1, (_, n) => n + 1);
 
+    /// <summary>How many pages of the building are connected and in its group (a page joins it after its handshake).</summary>
+    internal int Watchers(string buildingId) => _watched.TryGetValue(buildingId, out var n) ? n : 0;
+
     public void Unwatch(string buildingId)
     {
         if (_watched.AddOrUpdate(buildingId, 0, (_, n) => n - 1) <= 0)

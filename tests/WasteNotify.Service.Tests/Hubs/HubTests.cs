@@ -59,7 +59,7 @@ public sealed class HubTests(HubTests.Service service) : IClassFixture<HubTests.
     public async Task A_page_link_opens_its_building_hub_in_a_bearer_header_or_in_the_query(HttpTransportType transport, bool skipNegotiation, Via via)
     {
         var building = NewBuilding();
-        await using var page = await ConnectAsync<IBuildingClient>(BuildingLinkAuthentication.BuildingHubPath, service.PageLink(building), via, transport, skipNegotiation);
+        await using var page = await PageAsync(building, via, transport, skipNegotiation);
 
         var alert = service.Alert(building, AlertKinds.Approaching);
 
@@ -131,8 +131,8 @@ public sealed class HubTests(HubTests.Service service) : IClassFixture<HubTests.
     public async Task Each_page_hears_only_its_own_building_and_the_operators_hear_every_building()
     {
         var (mine, other) = (NewBuilding(), NewBuilding());
-        await using var page = await ConnectAsync<IBuildingClient>(BuildingLinkAuthentication.BuildingHubPath, service.PageLink(mine), Via.Header);
-        await using var otherPage = await ConnectAsync<IBuildingClient>(BuildingLinkAuthentication.BuildingHubPath, service.PageLink(other), Via.Query);
+        await using var page = await PageAsync(mine, Via.Header);
+        await using var otherPage = await PageAsync(other, Via.Query);
         await using var operators = await ConnectAsync<IFleetClient>(ApiKeyAuthentication.FleetHubPath, service.PilotKey, Via.Header);
 
         AlertView[] alerts =
@@ -158,7 +158,7 @@ public sealed class HubTests(HubTests.Service service) : IClassFixture<HubTests.
     public async Task A_wait_that_times_out_lists_what_was_received()
     {
         var building = NewBuilding();
-        await using var page = await ConnectAsync<IBuildingClient>(BuildingLinkAuthentication.BuildingHubPath, service.PageLink(building), Via.Header);
+        await using var page = await PageAsync(building, Via.Header);
         var alert = service.Alert(building, AlertKinds.Approaching);
         await page.WaitForAsync(nameof(IBuildingClient.AlertDecided));
 
@@ -171,8 +171,8 @@ public sealed class HubTests(HubTests.Service service) : IClassFixture<HubTests.
     public async Task A_stopped_connection_records_nothing_more_and_fails_a_wait_at_once()
     {
         var building = NewBuilding();
-        await using var leaving = await ConnectAsync<IBuildingClient>(BuildingLinkAuthentication.BuildingHubPath, service.PageLink(building), Via.Header);
-        await using var staying = await ConnectAsync<IBuildingClient>(BuildingLinkAuthentication.BuildingHubPath, service.PageLink(building), Via.Query);
+        await using var leaving = await PageAsync(building, Via.Header);
+        await using var staying = await PageAsync(building, Via.Query);
         var before = service.Alert(building, AlertKinds.Approaching);
         await leaving.WaitForAsync(nameof(IBuildingClient.AlertDecided));
 
@@ -184,6 +184,24 @@ public sealed class HubTests(HubTests.Service service) : IClassFixture<HubTests.
         // Well inside the default timeout: a stopped connection does not make a test wait for messages that cannot come.
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => leaving.WaitForAsync(nameof(IBuildingClient.EtaUpdated)));
         Assert.Contains("stopped", refused.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A building page, once the service has it in the building's group: the client's start returns at the handshake,
+    /// before the hub's OnConnectedAsync has joined it, and a push in between would not reach it.
+    /// </summary>
+    private async Task<HubClient> PageAsync(string building, Via via, HttpTransportType transport = HttpTransportType.WebSockets, bool skipNegotiation = false)
+    {
+        var push = service.Host.App.Services.GetRequiredService<LivePush>();
+        var before = push.Watchers(building);
+        var page = await ConnectAsync<IBuildingClient>(BuildingLinkAuthentication.BuildingHubPath, service.PageLink(building), via, transport, skipNegotiation);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (push.Watchers(building) <= before)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(5), timeout.Token);
+        }
+
+        return page;
     }
 
     private static string NewBuilding() => $"hub-{Guid.NewGuid():N}"[..16];
