@@ -271,7 +271,7 @@ demo() {
   local fleet=$!
   DEMO_PIDS+=("$fleet")
   echo "WasteNotify is running on $HTTP_URL with a simulated fleet of 4 trucks (x10). Ctrl-C stops both."
-  echo "  health:  $HTTP_URL/health     API: $HTTP_URL/openapi/v1.json"
+  echo "  health:  $HTTP_URL/health     API: $HTTP_URL/api-docs (document $HTTP_URL/openapi/v1.json)"
   echo "  admin API key for this demo (X-Api-Key header): $key"
   echo "  live counters: curl -H 'X-Api-Key: $key' $HTTP_URL/metrics"
   echo "  trucks, stops and ETAs: curl -H 'X-Api-Key: $key' $HTTP_URL/api/tracking"

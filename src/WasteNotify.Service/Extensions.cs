@@ -82,12 +82,7 @@ public static class Extensions
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
             .AddScheme<AuthenticationSchemeOptions, BuildingLinkAuthentication>(BuildingLinkAuthentication.SchemeName, null);
         services.AddAuthorization(Policies.Add);
-        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "WasteNotify";
-            document.Info.Description = "Operator API. Every endpoint but /health needs an API key in the X-Api-Key header (wastenotify apikey create --role operator).";
-            return Task.CompletedTask;
-        }));
+        services.AddApiDocumentation();
 
         services.AddHealthChecks()
             .AddCheck<BrokerHealthCheck>("mqtt")
@@ -139,7 +134,7 @@ public static class Extensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
-        app.MapOpenApi().RequireAuthorization(Policies.Read);
+        app.MapApiDocumentation();
         app.MapOperations();
         app.MapCity();
         app.MapBuildings();

@@ -17,7 +17,7 @@ public static class ConciergeEndpoints
         group.MapGet("/{id:long}", GetAsync).RequireAuthorization(Policies.Write);
         group.MapPost("/", CreateAsync).RequireAuthorization(Policies.Write);
         group.MapPatch("/{id:long}", PatchAsync).RequireAuthorization(Policies.Write);
-        group.MapDelete("/{id:long}", EraseAsync).RequireAuthorization(Policies.Write);
+        group.MapDelete("/{id:long}", EraseAsync).RequireAuthorization(Policies.Write).ProducesDeleted();
         return app;
     }
 

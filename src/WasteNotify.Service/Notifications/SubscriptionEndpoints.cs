@@ -11,7 +11,7 @@ public static class SubscriptionEndpoints
     {
         var group = app.MapGroup("/api/concierges/{id:long}/subscriptions").WithTags("Concierges");
         group.MapPut("/{buildingId}", PutAsync).RequireAuthorization(Policies.Write);
-        group.MapDelete("/{buildingId}", DeleteAsync).RequireAuthorization(Policies.Write);
+        group.MapDelete("/{buildingId}", DeleteAsync).RequireAuthorization(Policies.Write).ProducesDeleted();
         return app;
     }
 

@@ -24,7 +24,7 @@ public static class TemplateEndpoints
         var group = app.MapGroup("/api/templates").WithTags("Templates");
         group.MapGet("/", ListAsync).RequireAuthorization(Policies.Read);
         group.MapPut("/{kind}/{language}", PutAsync).RequireAuthorization(Policies.Write);
-        group.MapDelete("/{kind}/{language}", DeleteAsync).RequireAuthorization(Policies.Write);
+        group.MapDelete("/{kind}/{language}", DeleteAsync).RequireAuthorization(Policies.Write).ProducesDeleted();
         return app;
     }
 

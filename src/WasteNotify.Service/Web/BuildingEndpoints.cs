@@ -25,7 +25,7 @@ public static class BuildingEndpoints
         group.MapGet("/export", ExportAsync).RequireAuthorization(Policies.Read).Produces(200, contentType: "text/csv");
         group.MapGet("/{id}", GetAsync).RequireAuthorization(Policies.Read);
         group.MapPut("/{id}", PutAsync).RequireAuthorization(Policies.Write);
-        group.MapDelete("/{id}", DeleteAsync).RequireAuthorization(Policies.Write);
+        group.MapDelete("/{id}", DeleteAsync).RequireAuthorization(Policies.Write).ProducesDeleted();
         group.MapPost("/import", ImportAsync).RequireAuthorization(Policies.Write).Accepts<string>("text/csv").WithBodyLimit(BodyLimits.Kind.Import);
         return app;
     }

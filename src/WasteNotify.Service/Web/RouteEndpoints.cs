@@ -31,7 +31,7 @@ public static class RouteEndpoints
             await using var cmd = db.CreateCommand("DELETE FROM routes WHERE id = @id");
             cmd.Parameters.AddWithValue("id", id);
             return await cmd.ExecuteNonQueryAsync(ct) == 1 ? Results.NoContent() : Results.NotFound();
-        }).RequireAuthorization(Policies.Write);
+        }).RequireAuthorization(Policies.Write).ProducesDeleted();
         group.MapPost("/import", ImportAsync).RequireAuthorization(Policies.Write).Accepts<string>("application/geo+json").WithBodyLimit(BodyLimits.Kind.Import);
         group.MapPost("/generate", GenerateAsync).RequireAuthorization(Policies.Write);
         return app;

@@ -36,7 +36,7 @@ public static class TruckEndpoints
             var deleted = await cmd.ExecuteNonQueryAsync(ct) == 1;
             await devices.ReloadAsync(ct);
             return deleted ? Results.NoContent() : Results.NotFound();
-        }).RequireAuthorization(Policies.Write);
+        }).RequireAuthorization(Policies.Write).ProducesDeleted();
         return app;
     }
 

@@ -49,7 +49,6 @@ public sealed class CityApiTests : IAsyncLifetime
         { "POST", "/api/city/import", ApiRole.Admin },
         { "GET", "/api/ingest/rejections", ApiRole.Operator },
         { "GET", "/metrics", ApiRole.Pilot },
-        { "GET", "/openapi/v1.json", ApiRole.Pilot },
         { "POST", "/api/runs/1/cancel", ApiRole.Operator },
         { "GET", "/api/concierges", ApiRole.Operator },
         { "GET", "/api/concierges/1", ApiRole.Operator },
@@ -284,15 +283,51 @@ public sealed class CityApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_openapi_document_describes_the_api()
+    public async Task The_openapi_document_describes_the_api_its_key_and_real_status_codes_and_is_public()
     {
-        using var document = JsonDocument.Parse(await (await _host.ClientAsync(ApiRole.Pilot)).GetStringAsync("/openapi/v1.json"));
+        using var anonymous = new HttpClient { BaseAddress = _host.Http.BaseAddress };
+        using var document = JsonDocument.Parse(await anonymous.GetStringAsync("/openapi/v1.json"));
 
-        var paths = document.RootElement.GetProperty("paths");
+        var root = document.RootElement;
+        var paths = root.GetProperty("paths");
         foreach (var path in new[] { "/api/buildings", "/api/buildings/import", "/api/trucks/{id}", "/api/routes/generate", "/api/runs", "/api/city/import" })
         {
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is documented");
         }
+
+        var scheme = root.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey");
+        Assert.Equal(("apiKey", "header", "X-Api-Key"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("in").GetString(), scheme.GetProperty("name").GetString()));
+
+        var list = paths.GetProperty("/api/buildings").GetProperty("get");
+        Assert.True(list.GetProperty("security")[0].TryGetProperty("ApiKey", out _));
+        Assert.True(list.GetProperty("responses").TryGetProperty("401", out _));
+        Assert.True(list.GetProperty("responses").TryGetProperty("403", out _));
+
+        var delete = paths.GetProperty("/api/buildings/{id}").GetProperty("delete").GetProperty("responses");
+        Assert.Equal(["204", "401", "403", "404"], delete.EnumerateObject().Select(r => r.Name).Order(StringComparer.Ordinal));
+
+        var signup = paths.EnumerateObject().First(p => p.Name.StartsWith("/api/signup", StringComparison.Ordinal)).Value.EnumerateObject().First().Value;
+        Assert.False(signup.TryGetProperty("security", out _), "sign-up needs no key");
+    }
+
+    [Fact]
+    public async Task The_api_browser_is_served_with_its_own_script_and_points_at_the_document()
+    {
+        using var anonymous = new HttpClient { BaseAddress = _host.Http.BaseAddress };
+
+        using var page = await anonymous.GetAsync("/api-docs");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var html = await page.Content.ReadAsStringAsync();
+        // Scalar names the document relative to the application's base path, as it does under a sub-path deployment.
+        Assert.Contains("\"url\":\"openapi/v1.json\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("cdn.jsdelivr.net", html, StringComparison.Ordinal);
+
+        var script = System.Text.RegularExpressions.Regex.Match(html, "src=\"([^\"]*scalar[^\"]*\\.js)\"").Groups[1].Value;
+        Assert.NotEmpty(script);
+        using var js = await anonymous.GetAsync(new Uri(new Uri(_host.Http.BaseAddress!, "/api-docs/"), script));
+        Assert.Equal(HttpStatusCode.OK, js.StatusCode);
+        Assert.True((await js.Content.ReadAsByteArrayAsync()).Length > 100_000, "the browser's script is served from the package");
     }
 
     [Fact]
