@@ -6,34 +6,20 @@ using WasteNotify.Service.Security;
 // Rooted at the binaries, not the working directory: configuration reload watches the content root, and a
 // working directory such as the repository (where PostgreSQL's data folder lives) would be watched for nothing.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-if (args is ["apikey", ..])
+var configuration = builder.Configuration;
+Func<CancellationToken, Task<int>>? verb = args switch
 {
-    return await ApiKeyCommand.RunAsync(args, builder.Configuration, Console.Out, Console.Error, CancellationToken.None);
-}
-
-if (args is ["broker", ..])
+    ["apikey", ..] => ct => ApiKeyCommand.RunAsync(args, configuration, Console.Out, Console.Error, ct),
+    ["broker", ..] => ct => BrokerCommand.RunAsync(args, configuration, Console.Out, Console.Error, ct),
+    ["telemetry", ..] => ct => TelemetryImportCommand.RunAsync(args, configuration, Console.Out, Console.Error, TimeProvider.System, ct),
+    ["evaluate", ..] => ct => EvaluateCommand.RunAsync(args, configuration, Console.Out, Console.Error, ct),
+    ["import-runs", ..] => ct => ImportRunsCommand.RunAsync(args, configuration, Console.Out, Console.Error, TimeProvider.System, ct),
+    ["train", ..] => ct => TrainCommand.RunAsync(args, configuration, Console.Out, Console.Error, TimeProvider.System, ct),
+    _ => null,
+};
+if (verb is not null)
 {
-    return await BrokerCommand.RunAsync(args, builder.Configuration, Console.Out, Console.Error, CancellationToken.None);
-}
-
-if (args is ["telemetry", ..])
-{
-    return await TelemetryImportCommand.RunAsync(args, builder.Configuration, Console.Out, Console.Error, TimeProvider.System, CancellationToken.None);
-}
-
-if (args is ["evaluate", ..])
-{
-    return await EvaluateCommand.RunAsync(args, builder.Configuration, Console.Out, Console.Error, CancellationToken.None);
-}
-
-if (args is ["import-runs", ..])
-{
-    return await ImportRunsCommand.RunAsync(args, builder.Configuration, Console.Out, Console.Error, TimeProvider.System, CancellationToken.None);
-}
-
-if (args is ["train", ..])
-{
-    return await TrainCommand.RunAsync(args, builder.Configuration, Console.Out, Console.Error, TimeProvider.System, CancellationToken.None);
+    return await CommandCancellation.RunAsync(verb, Console.Error);
 }
 
 builder.AddWasteNotify();

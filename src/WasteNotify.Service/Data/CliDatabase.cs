@@ -16,7 +16,16 @@ public static class CliDatabase
         }
 
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        await new DatabaseMigrator(dataSource, NullLogger<DatabaseMigrator>.Instance).EnsureAsync(ct);
-        return dataSource;
+        try
+        {
+            await new DatabaseMigrator(dataSource, NullLogger<DatabaseMigrator>.Instance).EnsureAsync(ct);
+            return dataSource;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            await dataSource.DisposeAsync();
+            await error.WriteLineAsync($"cannot open the database of ConnectionStrings:WasteNotify ({new NpgsqlConnectionStringBuilder(connectionString).Host}): {e.Message}");
+            return null;
+        }
     }
 }

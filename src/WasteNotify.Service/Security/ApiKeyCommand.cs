@@ -45,7 +45,8 @@ public static class ApiKeyCommand
         }
         var key = await new ApiKeys(dataSource, TimeProvider.System).CreateAsync(role, name, ct);
         await output.WriteLineAsync(key);
-        await error.WriteLineAsync($"Created a {role.ToString().ToLowerInvariant()} key. It is shown once: keep it; send it as the X-Api-Key header.");
+        var roleName = role.ToString().ToLowerInvariant();
+        await error.WriteLineAsync($"Created {(roleName[0] is 'a' or 'e' or 'i' or 'o' or 'u' ? "an" : "a")} {roleName} key. It is shown once: keep it; send it as the X-Api-Key header.");
         return 0;
     }
 }

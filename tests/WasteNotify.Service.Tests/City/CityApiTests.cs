@@ -340,6 +340,7 @@ public sealed class CityApiTests : IAsyncLifetime
         var exit = await ApiKeyCommand.RunAsync(["apikey", "create", "--role", "operator", "--name", "night shift"], configuration, output, errors, CancellationToken.None);
 
         Assert.Equal(0, exit);
+        Assert.Contains("Created an operator key.", errors.ToString(), StringComparison.Ordinal);
         var key = output.ToString().Trim();
         using var client = new HttpClient { BaseAddress = _host.Http.BaseAddress };
         client.DefaultRequestHeaders.Add("X-Api-Key", key);

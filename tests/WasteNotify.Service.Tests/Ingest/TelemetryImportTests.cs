@@ -60,6 +60,63 @@ public sealed class TelemetryImportTests : IAsyncLifetime
         return (exit, output.ToString().Trim(), error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
+    [Fact]
+    public async Task An_import_stopped_by_a_signal_says_so_and_exits_130_instead_of_throwing()
+    {
+        var file = Path.Combine(_directory, "fixes.csv");
+        await File.WriteAllTextAsync(file, Mixed);
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:WasteNotify"] = _db.ConnectionString }).Build();
+        var (output, error) = (new StringWriter(), new StringWriter());
+        using var signal = new CancellationTokenSource();
+        await signal.CancelAsync();
+
+        var exit = await WasteNotify.Service.CommandCancellation.RunAsync(
+            ct => TelemetryImportCommand.RunAsync(["telemetry", "import", "--file", file], configuration, output, error, Clock, ct), error, signal.Token);
+
+        Assert.Equal(WasteNotify.Service.CommandCancellation.CancelledExitCode, exit);
+        Assert.Contains("cancelled by a signal before the end", error.ToString(), StringComparison.Ordinal);
+        Assert.Empty(output.ToString());
+        Assert.True(await _db.ScalarAsync<bool>("SELECT to_regclass('telemetry') IS NULL"), "a signal before the start stops even the migration");
+    }
+
+    [Fact]
+    public async Task A_database_that_cannot_be_opened_is_a_clear_error_and_exit_1_not_a_crash()
+    {
+        var file = Path.Combine(_directory, "fixes.csv");
+        await File.WriteAllTextAsync(file, Mixed);
+        var missing = new Npgsql.NpgsqlConnectionStringBuilder(_db.ConnectionString) { Database = "wn_no_such_database" }.ConnectionString;
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:WasteNotify"] = missing }).Build();
+        var (output, error) = (new StringWriter(), new StringWriter());
+
+        var exit = await TelemetryImportCommand.RunAsync(["telemetry", "import", "--file", file], configuration, output, error, Clock, CancellationToken.None);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("cannot open the database of ConnectionStrings:WasteNotify", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("wn_no_such_database", error.ToString(), StringComparison.Ordinal);
+        Assert.Empty(output.ToString());
+    }
+
+    [Fact]
+    public async Task A_verb_that_fails_on_its_own_cancellation_is_not_reported_as_a_signal()
+    {
+        using var signal = new CancellationTokenSource();
+        var error = new StringWriter();
+
+        await Assert.ThrowsAsync<TaskCanceledException>(() => WasteNotify.Service.CommandCancellation.RunAsync(
+            async ct =>
+            {
+                using var own = new CancellationTokenSource();
+                await own.CancelAsync();
+                await Task.Delay(Timeout.Infinite, own.Token);
+                return 0;
+            },
+            error,
+            signal.Token));
+        Assert.Empty(error.ToString());
+    }
+
     private Task<List<object[]>> StoredAsync() =>
         _db.RowsAsync("""SELECT truck_id, ts, lat, lon, speed_mps, heading_deg, seq FROM telemetry ORDER BY truck_id COLLATE "C", ts""");
 
