@@ -31,13 +31,31 @@ public static class TrainCommand
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
+        try
+        {
+            return await TrainAsync(args, configuration, output, error, time, ct);
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            foreach (var failure in e.Failures)
+            {
+                await error.WriteLineAsync($"configuration: {failure}");
+            }
+
+            return 2;
+        }
+    }
+
+    private static async Task<int> TrainAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, TimeProvider time, CancellationToken ct)
+    {
         if (args.Contains("--stops") || args.Contains("--fixes") || args.Contains("--out"))
         {
             return await FromFilesAsync(args, configuration, output, error, ct);
         }
 
-        var nightly = configuration.GetSection("Eta:Nightly").Get<NightlyTrainingOptions>() ?? new NightlyTrainingOptions();
-        var city = configuration.GetSection("City").Get<CityOptions>() ?? new CityOptions();
+        var nightly = configuration.GetValidated<NightlyTrainingOptions>("Eta:Nightly");
+        var city = configuration.GetValidated<CityOptions>("City");
+        var (tracking, trainingOptions) = (configuration.GetValidated<TrackingOptions>("Tracking"), configuration.GetValidated<EtaTrainingOptions>("Eta:Training"));
         var zone = TimeZoneInfo.FindSystemTimeZoneById(city.TimeZone);
         var (days, today) = (nightly.HistoryDays, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime));
         for (var i = 1; i < args.Length; i += 2)
@@ -62,7 +80,7 @@ public static class TrainCommand
             return 1;
         }
 
-        var training = Create(db, configuration, city, zone);
+        var training = Create(db, city, tracking, trainingOptions, zone);
         try
         {
             var result = await training.RunAsync(today, days, time, ct);
@@ -84,6 +102,8 @@ public static class TrainCommand
     /// </summary>
     private static async Task<int> FromFilesAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken ct)
     {
+        var tracking = configuration.GetValidated<TrackingOptions>("Tracking");
+        var training = configuration.GetValidated<EtaTrainingOptions>("Eta:Training");
         var given = new Dictionary<string, string>(StringComparer.Ordinal);
         string? problem = null;
         for (var i = args is ["train", ..] ? 1 : 0; i < args.Length && problem is null; i += 2)
@@ -115,8 +135,6 @@ public static class TrainCommand
             return 1;
         }
 
-        var tracking = configuration.GetSection("Tracking").Get<TrackingOptions>() ?? new TrackingOptions();
-        var training = configuration.GetSection("Eta:Training").Get<EtaTrainingOptions>() ?? new EtaTrainingOptions();
         var physics = tracking.Physics();
         var traced = TraceSampler.Sample(files.Runs, files.Fixes, tracking.Tracker([]), physics, files.Zone, training.SampleEvery, training.MaxAhead);
         (EtaModel Model, string HeldOut, List<EtaSample> Samples) trained;
@@ -144,11 +162,10 @@ public static class TrainCommand
         $"model version {result.Version} stored ({result.Runs} runs, {result.FirstDay:yyyy-MM-dd} to {result.LastDay:yyyy-MM-dd}, held out from {result.HoldoutFrom:yyyy-MM-dd}); "
         + (result.Promoted ? "promoted: " : "not promoted: ") + result.Reason;
 
-    private static EtaTraining Create(NpgsqlDataSource db, IConfiguration configuration, CityOptions city, TimeZoneInfo zone)
+    private static EtaTraining Create(NpgsqlDataSource db, CityOptions city, TrackingOptions tracking, EtaTrainingOptions training, TimeZoneInfo zone)
     {
         var migrator = new DatabaseMigrator(db, NullLogger<DatabaseMigrator>.Instance);
         var map = new CityMap(db, migrator, Options.Create(city), NullLogger<CityMap>.Instance);
-        return new EtaTraining(db, map, configuration.GetSection("Tracking").Get<TrackingOptions>() ?? new TrackingOptions(),
-            configuration.GetSection("Eta:Training").Get<EtaTrainingOptions>() ?? new EtaTrainingOptions(), zone);
+        return new EtaTraining(db, map, tracking, training, zone);
     }
 }

@@ -86,6 +86,25 @@ public sealed class TrainCommandTests
         }
     }
 
+    [Theory]
+    [InlineData("Tracking:DwellSeconds", "-5", "DwellSeconds")]
+    [InlineData("Tracking:TypicalSpeedMps", "90", "TypicalSpeedMps")]
+    public async Task Train_refuses_the_configuration_the_service_refuses_before_reading_anything(string key, string value, string named)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+
+        // From files that do not exist: the configuration is judged first, as the host judges it at start.
+        var (code, output, error) = await TrainAsync(configuration, "--stops", "/nonexistent/stops.csv", "--fixes", "/nonexistent/fixes.csv", "--out", "/nonexistent/model.zip");
+        var (nightlyCode, _, nightlyError) = await TrainAsync(configuration);
+
+        Assert.Equal(2, code);
+        Assert.Contains("configuration: ", error, StringComparison.Ordinal);
+        Assert.Contains(named, error, StringComparison.Ordinal);
+        Assert.Empty(output);
+        Assert.Equal(2, nightlyCode);
+        Assert.Contains(named, nightlyError, StringComparison.Ordinal);
+    }
+
     private static async Task<(int Code, string Output, string Error)> TrainAsync(IConfiguration configuration, params string[] args)
     {
         var (output, error) = (new StringWriter(), new StringWriter());
