@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Authentication;
 using Npgsql;
@@ -12,7 +13,8 @@ using WasteNotify.Service.Live;
 using WasteNotify.Service.Notifications;
 using WasteNotify.Service.Security;
 using WasteNotify.Service.Tracking;
-using WasteNotify.Service.Web;
+using WasteNotify.Service.Http;
+using WasteNotify.Service.Operations;
 using WasteNotify.Twilio;
 
 namespace WasteNotify.Service;
@@ -51,6 +53,7 @@ public static class Extensions
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<RejectionSample>();
         services.AddSingleton<TelemetryTable>();
+        AddPipelineLinks(services);
 
         // The writer is registered first so that it stops last, after ingest has handed it every fix.
         services.AddSingleton<TelemetryWriter>();
@@ -64,7 +67,9 @@ public static class Extensions
         services.AddHostedService(sp => sp.GetRequiredService<RunScheduler>());
 
         services.AddOptions<TrackingOptions>().BindConfiguration("Tracking").ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<LiveRuns>();
+        services.AddSingleton(sp => new LiveRuns([
+            sp.GetRequiredKeyedService<StageChannel<RunUpdate>>(PipelineLinks.RunUpdatesToNotifier),
+            sp.GetRequiredKeyedService<StageChannel<RunUpdate>>(PipelineLinks.RunUpdatesToLive)]));
         services.AddSingleton<TrackingService>();
         services.AddHostedService(sp => sp.GetRequiredService<TrackingService>());
 
@@ -90,6 +95,25 @@ public static class Extensions
         return builder;
     }
 
+    /// <summary>
+    /// The links between the stages, each a bounded <see cref="StageChannel{T}"/> under its name: ingest's writer →
+    /// tracking (stored fixes; waits when full), tracking → the notifier and → the live pushes (every run update fanned
+    /// out by <see cref="LiveRuns"/>; each drops its oldest when its consumer is behind), the notifier → the live pushes
+    /// (decided alerts). A stage takes its inbox by name; no stage holds the next one.
+    /// </summary>
+    private static void AddPipelineLinks(IServiceCollection services)
+    {
+        const int LiveCapacity = 10_000; // the pages want the latest state; a run's next update carries all of it
+        services.AddKeyedSingleton(PipelineLinks.StoredFixes, (sp, _) => new StageChannel<IReadOnlyList<TelemetryFix>>(
+            PipelineLinks.StoredFixes, sp.GetRequiredService<IOptions<TrackingOptions>>().Value.QueueCapacity, BoundedChannelFullMode.Wait));
+        services.AddKeyedSingleton(PipelineLinks.RunUpdatesToNotifier, (sp, _) => new StageChannel<RunUpdate>(
+            PipelineLinks.RunUpdatesToNotifier, sp.GetRequiredService<IOptions<NotificationOptions>>().Value.QueueCapacity, BoundedChannelFullMode.DropOldest));
+        services.AddKeyedSingleton(PipelineLinks.RunUpdatesToLive, (sp, _) => new StageChannel<RunUpdate>(
+            PipelineLinks.RunUpdatesToLive, LiveCapacity, BoundedChannelFullMode.DropOldest));
+        services.AddKeyedSingleton(PipelineLinks.DecidedAlerts, (sp, _) => new StageChannel<DecidedAlert>(
+            PipelineLinks.DecidedAlerts, LiveCapacity, BoundedChannelFullMode.DropOldest));
+    }
+
     private static void AddNotifications(WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -112,6 +136,7 @@ public static class Extensions
             services.AddSingleton<ISmsSender, LogSmsSender>();
         }
 
+        services.AddOptions<SignedLinkOptions>().BindConfiguration("Notifications").ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SignedLinks>();
         services.AddSingleton(sp => new AlertPolicy(sp.GetRequiredService<IOptions<AlertRules>>().Value, sp.GetRequiredService<RunScheduler>().Zone));
         services.AddSingleton<SubscriberDirectory>();
@@ -142,6 +167,7 @@ public static class Extensions
         app.MapRoutes();
         app.MapRuns();
         app.MapTracking();
+        app.MapApiKeys();
         app.MapTwilioWebhooks();
         app.MapNotifications();
         app.MapHub<FleetHub>(ApiKeyAuthentication.FleetHubPath);

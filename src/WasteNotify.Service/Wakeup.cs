@@ -31,4 +31,32 @@ public sealed class Wakeup(TimeProvider time)
         ct.ThrowIfCancellationRequested();
         _signal.Reader.TryRead(out _);
     }
+
+    /// <summary>
+    /// Returns when woken, when one of <paramref name="orReady"/> completes (a channel reader's <c>WaitToReadAsync</c>:
+    /// the stage's links have something), or after <paramref name="timeout"/>; throws only when <paramref name="ct"/> is cancelled.
+    /// </summary>
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken ct, params Func<CancellationToken, ValueTask<bool>>[] orReady)
+    {
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var waits = new Task[orReady.Length + 1];
+        waits[0] = WaitAsync(timeout, done.Token);
+        for (var i = 0; i < orReady.Length; i++)
+        {
+            waits[i + 1] = orReady[i](done.Token).AsTask();
+        }
+
+        await Task.WhenAny(waits);
+        await done.CancelAsync();
+        try
+        {
+            await Task.WhenAll(waits);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // The waits that lost the race, cancelled.
+        }
+
+        ct.ThrowIfCancellationRequested();
+    }
 }

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using WasteNotify.Core.Telemetry;
 using WasteNotify.Service.Data;
-using WasteNotify.Service.Tracking;
 
 namespace WasteNotify.Service.Ingest;
 
@@ -21,7 +20,7 @@ public sealed partial class TelemetryWriter(
     RejectionSample rejections,
     IOptions<IngestOptions> options,
     TimeProvider time,
-    TrackingService tracking,
+    [FromKeyedServices(PipelineLinks.StoredFixes)] StageChannel<IReadOnlyList<TelemetryFix>> stored,
     ILogger<TelemetryWriter> logger) : BackgroundService
 {
     private readonly IngestOptions _options = options.Value;
@@ -33,6 +32,7 @@ public sealed partial class TelemetryWriter(
 
     private TimeSpan _retryDelay = options.Value.RetryDelay;
     private bool _databaseDown;
+    private bool _stopping;
 
     /// <summary>Hands a message over; waits when the writer is behind (back-pressure reaches the broker).</summary>
     public ValueTask EnqueueAsync(IngestEntry entry, CancellationToken cancellationToken) =>
@@ -110,7 +110,7 @@ public sealed partial class TelemetryWriter(
                 metrics.ObserveCommitLatency(time.GetElapsedTime(entry.Message.ReceivedAt, now));
             }
 
-            tracking.OnStored([.. fixes.Select(e => e.Fix!.Value)]);
+            await HandOverAsync([.. fixes.Select(e => e.Fix!.Value)], cancellationToken);
         }
         catch (Exception ex) when (IsRowProblem(ex))
         {
@@ -191,8 +191,30 @@ public sealed partial class TelemetryWriter(
     /// A graceful stop stores what it can within the timeout. Whatever is left is not acknowledged: the broker keeps the
     /// QoS 1 messages in the session and delivers them again at the next start; only QoS 0 fixes are lost, and counted.
     /// </summary>
+    /// <summary>
+    /// Gives tracking what was just committed, waiting while it is behind: back-pressure reaches the broker, and no
+    /// stored fix is lost to tracking. Once stopping it does not wait (tracking has stopped first): at its next start
+    /// tracking rebuilds every open run from the stored fixes.
+    /// </summary>
+    private async Task HandOverAsync(IReadOnlyList<TelemetryFix> fixes, CancellationToken cancellationToken)
+    {
+        if (stored.TryWrite(fixes) || _stopping)
+        {
+            return;
+        }
+
+        try
+        {
+            await stored.WriteAsync(fixes, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
     private async Task FlushOnStopAsync(List<IngestEntry> batch)
     {
+        _stopping = true;
         using var deadline = new CancellationTokenSource(_options.ShutdownFlushTimeout, time);
         try
         {

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using WasteNotify.Service.Security;
 using WasteNotify.Service.Tracking;
-using WasteNotify.Service.Web;
 
 namespace WasteNotify.Service.Live;
 

@@ -1,5 +1,5 @@
 using WasteNotify.Service.Notifications;
-using WasteNotify.Service.Web;
+using WasteNotify.Service.Tracking;
 
 namespace WasteNotify.Service.Live;
 

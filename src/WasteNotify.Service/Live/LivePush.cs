@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using WasteNotify.Service.Notifications;
 using WasteNotify.Service.Tracking;
-using WasteNotify.Service.Web;
 
 namespace WasteNotify.Service.Live;
 
@@ -14,24 +13,17 @@ namespace WasteNotify.Service.Live;
 public sealed partial class LivePush(
     IHubContext<FleetHub, IFleetClient> fleet,
     IHubContext<BuildingHub, IBuildingClient> buildings,
-    LiveRuns live,
+    [FromKeyedServices(PipelineLinks.RunUpdatesToLive)] StageChannel<RunUpdate> updates,
+    [FromKeyedServices(PipelineLinks.DecidedAlerts)] StageChannel<DecidedAlert> alerts,
     TimeProvider time,
     ILogger<LivePush> logger) : BackgroundService
 {
     private static readonly TimeSpan PushEvery = TimeSpan.FromSeconds(1);
-    private readonly ConcurrentDictionary<long, RunSnapshot> _changed = new();
-    private readonly ConcurrentQueue<RunEventView> _events = new();
-    private readonly ConcurrentQueue<(AlertView Alert, bool Web)> _alerts = new();
+    private readonly Dictionary<long, RunSnapshot> _changed = [];
+    private readonly Queue<RunEventView> _events = new();
     private readonly ConcurrentDictionary<string, int> _watched = new(StringComparer.Ordinal);
     private readonly HashSet<(long Run, string Building, string Kind)> _toldBuildings = [];
     private readonly Wakeup _wake = new(time);
-
-    /// <summary>An alert just stored: to the operators, and to its building's pages if the subscriber wants web alerts.</summary>
-    public void Alert(AlertView alert, bool web)
-    {
-        _alerts.Enqueue((alert, web));
-        _wake.Set();
-    }
 
     public void Watch(string buildingId) => _watched.AddOrUpdate(buildingId, 1, (_, n) => n + 1);
 
@@ -46,29 +38,16 @@ public sealed partial class LivePush(
         }
     }
 
-    public override Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Takes in what the links hold: each run's latest state (pushed at most once a PushEvery) and its events (at once).</summary>
+    private void Drain()
     {
-        live.Updated += OnUpdated;
-        return base.StartAsync(cancellationToken);
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        live.Updated -= OnUpdated;
-        await base.StopAsync(cancellationToken);
-    }
-
-    private void OnUpdated(RunUpdate update)
-    {
-        _changed[update.Run.RunId] = update.Run;
-        foreach (var e in update.Events)
+        while (updates.Reader.TryRead(out var update))
         {
-            _events.Enqueue(new RunEventView(update.Run.RunId, update.Run.TruckId, LiveRun.Kind(e.Kind), e.StopSequence, e.At, e.Detail));
-        }
-
-        if (update.Events.Count > 0)
-        {
-            _wake.Set();
+            _changed[update.Run.RunId] = update.Run;
+            foreach (var e in update.Events)
+            {
+                _events.Enqueue(new RunEventView(update.Run.RunId, update.Run.TruckId, LiveRun.Kind(e.Kind), e.StopSequence, e.At, e.Detail));
+            }
         }
     }
 
@@ -79,7 +58,8 @@ public sealed partial class LivePush(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                await _wake.WaitAsync(PushEvery, stoppingToken);
+                await _wake.WaitAsync(nextRuns - time.GetUtcNow(), stoppingToken, updates.Reader.WaitToReadAsync, alerts.Reader.WaitToReadAsync);
+                Drain();
 
                 try
                 {
@@ -109,7 +89,7 @@ public sealed partial class LivePush(
             _toldBuildings.Clear(); // a day's worth at a large city's scale; at worst a page hears one piece of news twice
         }
 
-        while (_alerts.TryDequeue(out var item))
+        while (alerts.Reader.TryRead(out var item))
         {
             await fleet.Clients.All.AlertDecided(item.Alert);
             // A building's page shows the building's news once, however many of its concierges were told.
@@ -128,14 +108,11 @@ public sealed partial class LivePush(
 
     private async Task PushRunsAsync(CancellationToken ct)
     {
-        foreach (var runId in _changed.Keys)
+        var changed = _changed.Values.ToArray();
+        _changed.Clear();
+        foreach (var run in changed)
         {
             ct.ThrowIfCancellationRequested();
-            if (!_changed.TryRemove(runId, out var run))
-            {
-                continue;
-            }
-
             var next = run.Upcoming.Count > 0 ? View(run.Upcoming[0]) : null;
             await fleet.Clients.All.RunUpdated(new RunPosition(run.RunId, run.RouteId, run.TruckId, run.Status, run.Latitude, run.Longitude,
                 run.ProgressMeters, run.PathMeters, run.LastFixAt, run.Done.Count, run.Upcoming.Count, next, run.Anomalies));

@@ -3,7 +3,7 @@ using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
 using WasteNotify.Service.Security;
-using WasteNotify.Service.Web;
+using WasteNotify.Service.Http;
 
 namespace WasteNotify.Service.Notifications;
 

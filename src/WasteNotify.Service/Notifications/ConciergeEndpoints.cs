@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using WasteNotify.Service.Security;
-using WasteNotify.Service.Web;
+using WasteNotify.Service.Http;
 
 namespace WasteNotify.Service.Notifications;
 

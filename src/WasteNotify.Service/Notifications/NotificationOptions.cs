@@ -2,19 +2,12 @@ using System.ComponentModel.DataAnnotations;
 
 namespace WasteNotify.Service.Notifications;
 
-/// <summary>Notifications (bound from "Notifications"); the alert policy's own settings are under "Notifications:Rules".</summary>
+/// <summary>Notifications (bound from "Notifications"); the alert policy's own settings are under "Notifications:Rules", the links' key is <see cref="Security.SignedLinkOptions"/>.</summary>
 public sealed class NotificationOptions : IValidatableObject
 {
-    private const string SigningKeyMissing =
-        "Notifications:SigningKey must be a secret of at least 32 characters (environment: Notifications__SigningKey); it signs the concierges' links";
-
     /// <summary>The country of phone numbers written without their international prefix (ISO 3166 alpha-2).</summary>
     [Required, RegularExpression("^[A-Z]{2}$")]
     public string DefaultRegion { get; set; } = "FR";
-
-    /// <summary>The secret that signs the per-building sign-up and page links (at least 32 characters; keep it out of the repository).</summary>
-    [Required(ErrorMessage = SigningKeyMissing), MinLength(32, ErrorMessage = SigningKeyMissing)]
-    public string SigningKey { get; set; } = "";
 
     /// <summary>The address concierges and Twilio reach the service at: links are built on it, and Twilio signs its webhooks with it.</summary>
     [Required]

@@ -1,10 +1,8 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using WasteNotify.Core.Notifications;
 using WasteNotify.Service.City;
 using WasteNotify.Service.Data;
-using WasteNotify.Service.Live;
 using WasteNotify.Service.Tracking;
 
 namespace WasteNotify.Service.Notifications;
@@ -23,11 +21,12 @@ public sealed partial class NotifierService(
     NpgsqlDataSource db,
     DatabaseMigrator migrator,
     LiveRuns live,
+    [FromKeyedServices(PipelineLinks.RunUpdatesToNotifier)] StageChannel<RunUpdate> updates,
+    [FromKeyedServices(PipelineLinks.DecidedAlerts)] StageChannel<DecidedAlert> decided,
     SubscriberDirectory subscribers,
     AlertTemplates templates,
     AlertPolicy policy,
     OutboxDispatcher dispatcher,
-    LivePush push,
     RunScheduler scheduler,
     IOptions<NotificationOptions> options,
     TimeProvider time,
@@ -35,8 +34,6 @@ public sealed partial class NotifierService(
 {
     private const int BatchSize = 2_000;
     private readonly NotificationOptions _options = options.Value;
-    private readonly Channel<RunUpdate> _updates = Channel.CreateBounded<RunUpdate>(
-        new BoundedChannelOptions(options.Value.QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private readonly Wakeup _wake = new(time);
     private readonly Dictionary<long, Dictionary<(string Building, long Concierge), SentAlerts>> _sent = [];
     private readonly List<RunUpdate> _batch = [];
@@ -45,39 +42,9 @@ public sealed partial class NotifierService(
     private DateTimeOffset _nextSweep;
     private long _evaluated;
     private long _decided;
-    private long _dropped;
 
     /// <summary>Subscriber judgements made, alerts stored, and run updates dropped because the notifier fell behind.</summary>
-    public (long Evaluated, long Decided, long Dropped) Counts => (Interlocked.Read(ref _evaluated), Interlocked.Read(ref _decided), Interlocked.Read(ref _dropped));
-
-    /// <summary>Asks for the ended runs to be checked now (a run was cancelled, or finished).</summary>
-    public void SweepSoon()
-    {
-        _nextSweep = DateTimeOffset.MinValue;
-        _wake.Set();
-    }
-
-    public override Task StartAsync(CancellationToken cancellationToken)
-    {
-        live.Updated += OnUpdated;
-        return base.StartAsync(cancellationToken);
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        live.Updated -= OnUpdated;
-        await base.StopAsync(cancellationToken);
-    }
-
-    private void OnUpdated(RunUpdate update)
-    {
-        if (!_updates.Writer.TryWrite(update) || _updates.Reader.Count >= _options.QueueCapacity)
-        {
-            Interlocked.Increment(ref _dropped);
-        }
-
-        _wake.Set();
-    }
+    public (long Evaluated, long Decided, long Dropped) Counts => (Interlocked.Read(ref _evaluated), Interlocked.Read(ref _decided), updates.Counts.Dropped);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -89,7 +56,7 @@ public sealed partial class NotifierService(
                 if (_batch.Count == 0)
                 {
                     await WaitAsync(stoppingToken);
-                    while (_batch.Count < BatchSize && _updates.Reader.TryRead(out var update))
+                    while (_batch.Count < BatchSize && updates.Reader.TryRead(out var update))
                     {
                         _batch.Add(update);
                     }
@@ -125,7 +92,7 @@ public sealed partial class NotifierService(
 
     /// <summary>Until an update, a sweep asked for, or the next periodic sweep.</summary>
     private async Task WaitAsync(CancellationToken ct) =>
-        await _wake.WaitAsync(_updates.Reader.TryPeek(out _) ? TimeSpan.Zero : _nextSweep - time.GetUtcNow(), ct);
+        await _wake.WaitAsync(_nextSweep - time.GetUtcNow(), ct, updates.Reader.WaitToReadAsync);
 
     private async Task DecideAsync(CancellationToken ct)
     {
@@ -138,6 +105,12 @@ public sealed partial class NotifierService(
         {
             // The latest update's clock, not the greatest: before any fix it is the wall clock, which a replayed day is behind.
             (_fleetNow, _fleetSeenAt) = (update.Now, time.GetUtcNow());
+
+            if (update.Run.Status == "cancelled")
+            {
+                _nextSweep = DateTimeOffset.MinValue; // the sweep tells its buildings not served "not today"
+                continue;
+            }
 
             Judge(update, overlay, pending);
             if (update.Run.Status == "finished")
@@ -174,7 +147,7 @@ public sealed partial class NotifierService(
         foreach (var (alert, id) in stored)
         {
             var d = alert.Decision;
-            push.Alert(new AlertView(id, alert.RunId, alert.BuildingId, d.Kind, d.At, d.Minutes, d.Eta, d.Early), alert.Subscription.Web);
+            decided.TryWrite(new DecidedAlert(new AlertView(id, alert.RunId, alert.BuildingId, d.Kind, d.At, d.Minutes, d.Eta, d.Early), alert.Subscription.Web));
         }
 
         Log.Decided(logger, stored.Count, pending.Count - stored.Count);

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using Npgsql;
 using WasteNotify.Core.Notifications;
 using WasteNotify.Service.Security;
-using WasteNotify.Service.Web;
+using WasteNotify.Service.Http;
 
 namespace WasteNotify.Service.Notifications;
 

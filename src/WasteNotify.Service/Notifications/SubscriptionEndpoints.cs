@@ -1,6 +1,6 @@
 using Npgsql;
 using WasteNotify.Service.Security;
-using WasteNotify.Service.Web;
+using WasteNotify.Service.Http;
 
 namespace WasteNotify.Service.Notifications;
 

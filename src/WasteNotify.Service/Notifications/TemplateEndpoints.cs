@@ -3,7 +3,7 @@ using System.Security.Claims;
 using Npgsql;
 using WasteNotify.Core.Notifications;
 using WasteNotify.Service.Security;
-using WasteNotify.Service.Web;
+using WasteNotify.Service.Http;
 
 namespace WasteNotify.Service.Notifications;
 

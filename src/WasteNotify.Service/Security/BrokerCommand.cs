@@ -144,10 +144,11 @@ public static class BrokerCommand
     {
         try
         {
-            await using var db = await CliDatabase.OpenAsync(configuration, TextWriter.Null, ct);
+            var why = new StringWriter();
+            await using var db = await CliDatabase.OpenAsync(configuration, why, ct);
             if (db is null)
             {
-                return "(No database configured: could not check that the truck is registered.)";
+                return $"(Could not check that the truck is registered: {why.ToString().Trim()})";
             }
 
             await using var cmd = db.CreateCommand("SELECT 1 FROM trucks WHERE id = @id");

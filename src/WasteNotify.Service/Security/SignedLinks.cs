@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
-using WasteNotify.Service.Notifications;
 
 namespace WasteNotify.Service.Security;
 
@@ -11,7 +10,7 @@ namespace WasteNotify.Service.Security;
 /// live ETA and alerts). A token is the purpose, building and expiry, signed with HMAC-SHA256 by the configured key: it
 /// needs no storage, and changing the key revokes every link.
 /// </summary>
-public sealed class SignedLinks(IOptions<NotificationOptions> options, TimeProvider time)
+public sealed class SignedLinks(IOptions<SignedLinkOptions> options, TimeProvider time)
 {
     public const string Signup = "signup";
     public const string Page = "page";

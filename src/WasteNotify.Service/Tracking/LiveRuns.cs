@@ -43,15 +43,16 @@ public sealed record RunUpdate(RunSnapshot Run, IReadOnlyList<TrackingEvent> Eve
 
 /// <summary>
 /// The runs being tracked, as of their latest fix, for the API and the notifier. Written by the tracking loop only;
-/// readers get immutable snapshots.
+/// readers get immutable snapshots. Each update is also written to every link of <paramref name="updates"/> (the
+/// notifier's and the live pushes', given by the wiring), which never blocks the tracking loop.
 /// </summary>
-public sealed class LiveRuns
+public sealed class LiveRuns(IReadOnlyList<StageChannel<RunUpdate>> updates)
 {
     private readonly ConcurrentDictionary<long, RunSnapshot> _runs = new();
     private readonly ConcurrentDictionary<string, long> _runOfBuilding = new(StringComparer.Ordinal);
 
-    /// <summary>Raised on the tracking loop after each fix that changed a run; handlers must be quick and must not throw.</summary>
-    public event Action<RunUpdate>? Updated;
+    /// <summary>The links the updates fan out to, for the operations page.</summary>
+    public IReadOnlyList<StageChannel<RunUpdate>> Links => updates;
 
     public RunSnapshot? Get(long runId) => _runs.GetValueOrDefault(runId);
 
@@ -73,10 +74,27 @@ public sealed class LiveRuns
             }
         }
 
-        Updated?.Invoke(new RunUpdate(snapshot, events, now, receivedAt));
+        Fan(new RunUpdate(snapshot, events, now, receivedAt));
     }
 
-    internal void Remove(long runId)
+    private void Fan(RunUpdate update)
+    {
+        foreach (var link in updates)
+        {
+            link.TryWrite(update); // DropOldest links: a consumer behind loses the oldest, counted by the link
+        }
+    }
+
+    /// <summary>A run that ended outside tracking (cancelled): no longer followed, and its last state, with that status, told downstream.</summary>
+    internal void End(long runId, string status, DateTimeOffset now)
+    {
+        if (Remove(runId) is { } last)
+        {
+            Fan(new RunUpdate(last with { Status = status }, [], now, null));
+        }
+    }
+
+    internal RunSnapshot? Remove(long runId)
     {
         if (_runs.TryRemove(runId, out var snapshot))
         {
@@ -85,6 +103,8 @@ public sealed class LiveRuns
                 _runOfBuilding.TryRemove(new KeyValuePair<string, long>(building, runId));
             }
         }
+
+        return snapshot;
     }
 
     /// <summary>Every building of the run: those still to come and those decided.</summary>

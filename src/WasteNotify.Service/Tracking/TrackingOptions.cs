@@ -24,6 +24,13 @@ public sealed class TrackingOptions : IValidatableObject
     /// <summary>A run with no start this long after its planned start is reported not started.</summary>
     public TimeSpan NotStartedAfter { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// Batches of stored fixes waiting for tracking (a batch is one COPY, up to <c>Ingest:Storage:BatchSize</c> fixes);
+    /// when tracking is this far behind the writer waits, and back-pressure reaches the broker.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int QueueCapacity { get; set; } = 1_000;
+
     /// <summary>How often the wall-clock anomalies are checked and a newly promoted model is looked for.</summary>
     public TimeSpan CheckEvery { get; set; } = TimeSpan.FromSeconds(15);
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using WasteNotify.Core.Prediction;
@@ -27,6 +26,7 @@ public sealed partial class TrackingService(
     CityMap cityMap,
     RunScheduler scheduler,
     LiveRuns live,
+    [FromKeyedServices(PipelineLinks.StoredFixes)] StageChannel<IReadOnlyList<TelemetryFix>> stored,
     IOptions<TrackingOptions> options,
     TimeProvider time,
     ILogger<TrackingService> logger) : BackgroundService
@@ -36,7 +36,7 @@ public sealed partial class TrackingService(
 
     private readonly TrackingOptions _options = options.Value;
     private readonly PhysicsOptions _physics = options.Value.Physics();
-    private readonly Channel<IReadOnlyList<TelemetryFix>> _stored = Channel.CreateUnbounded<IReadOnlyList<TelemetryFix>>();
+    private readonly Wakeup _wake = new(time);
     private readonly ConcurrentQueue<long> _cancelled = new();
     private readonly Dictionary<long, LiveRun> _runs = [];
     private readonly Dictionary<string, LiveRun> _runOfTruck = new(StringComparer.Ordinal);
@@ -64,14 +64,11 @@ public sealed partial class TrackingService(
     /// <summary>The version of the model serving predictions, or null while the physics baseline serves alone.</summary>
     public int? ModelVersion => _serving?.Version;
 
-    /// <summary>Hands over fixes the writer has stored (called by <see cref="Ingest.TelemetryWriter"/>; never blocks).</summary>
-    public void OnStored(IReadOnlyList<TelemetryFix> fixes) => _stored.Writer.TryWrite(fixes);
-
     /// <summary>Stops following a run the API has marked cancelled (never blocks; the loop drops it).</summary>
     public void Cancel(long runId)
     {
         _cancelled.Enqueue(runId);
-        _stored.Writer.TryWrite([]);
+        _wake.Set();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -79,15 +76,13 @@ public sealed partial class TrackingService(
         try
         {
             await StartUpAsync(stoppingToken);
-            var reader = _stored.Reader;
+            var reader = stored.Reader;
             var nextCheck = time.GetUtcNow();
             while (!stoppingToken.IsCancellationRequested)
             {
-                var wait = nextCheck - time.GetUtcNow();
-                if (wait > TimeSpan.Zero && !reader.TryPeek(out _))
+                if (!reader.TryPeek(out _) && _cancelled.IsEmpty)
                 {
-                    await Task.WhenAny(reader.WaitToReadAsync(stoppingToken).AsTask(), Task.Delay(wait, time, stoppingToken));
-                    stoppingToken.ThrowIfCancellationRequested();
+                    await _wake.WaitAsync(nextCheck - time.GetUtcNow(), stoppingToken, reader.WaitToReadAsync);
                 }
 
                 while (reader.TryRead(out var fixes))
@@ -244,7 +239,7 @@ public sealed partial class TrackingService(
             _runOfTruck.Remove(run.Row.TruckId);
         }
 
-        live.Remove(runId);
+        live.End(runId, "cancelled", EventNow());
     }
 
     private void Drop(LiveRun run, TimeSpan retryAfter)

@@ -255,7 +255,7 @@ public sealed class HubTests(HubTests.Service service) : IClassFixture<HubTests.
         {
             var id = Interlocked.Increment(ref _nextAlert);
             var alert = new AlertView(id, RunId: 1_000_000 + id, building, kind, DateTimeOffset.UtcNow, Minutes: 7, Eta: null, Early: null);
-            Host.App.Services.GetRequiredService<LivePush>().Alert(alert, web: true);
+            Assert.True(Host.App.Services.GetRequiredKeyedService<StageChannel<DecidedAlert>>(PipelineLinks.DecidedAlerts).TryWrite(new DecidedAlert(alert, Web: true)));
             return alert;
         }
 

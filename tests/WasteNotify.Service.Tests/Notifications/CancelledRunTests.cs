@@ -19,7 +19,8 @@ public sealed class CancelledRunTests
         var runId = await day.RegisterAsync(db.ConnectionString);
         var buildings = SimulatedFleet.Plan.Routes[0].Stops.Select(s => s.BuildingId).ToList();
         await Concierges.SubscribeAsync(db.ConnectionString, buildings, channels: "{web}");
-        await using var host = await ServiceHost.StartAsync(db.ConnectionString);
+        // The periodic sweep far off: "not today" in time can only come from the cancellation travelling tracking → notifier.
+        await using var host = await ServiceHost.StartAsync(db.ConnectionString, settings: new Dictionary<string, string?> { ["Notifications:SweepEvery"] = "00:10:00" });
         var client = await host.ClientAsync(ApiRole.Operator);
         var topic = host.TelemetryTopic(SimulatedFleet.TruckId);
         await using var publisher = await Publisher.ConnectAsync();

@@ -101,7 +101,7 @@ public sealed class SignupTests() : NotificationApiTest(ApiRole.Operator)
     [Fact]
     public async Task An_expired_link_is_refused_and_registers_nobody()
     {
-        var options = Host.App.Services.GetRequiredService<IOptions<NotificationOptions>>();
+        var options = Host.App.Services.GetRequiredService<IOptions<SignedLinkOptions>>();
         var (token, expires) = new SignedLinks(options, new ManualClock(DateTimeOffset.UtcNow.AddDays(-100))).Create(SignedLinks.Signup, "b1", TimeSpan.FromDays(90));
         Assert.True(expires < DateTimeOffset.UtcNow);
 

@@ -105,6 +105,7 @@ public sealed class BrokerAccountTests
         Assert.Contains("wastenotify/trucks/truck-7/telemetry", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("owntracks/truck-7/<device>", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("reloaded", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("(Could not check that the truck is registered: ConnectionStrings:WasteNotify is not set", error.ToString(), StringComparison.Ordinal);
         Assert.True(await TestEnvironment.EventuallyAsync(async () => await ConnectErrorAsync(broker.Port, "truck-7", password) is null, Timeout), "the broker took the account");
         Assert.Null(await ConnectErrorAsync(broker.Port, "someone-else", "kept"));
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
-namespace WasteNotify.Service.Web;
+namespace WasteNotify.Service.Http;
 
 /// <summary>
 /// A request body bigger than its endpoint allows is refused (413, a problem) before it is read: imports declare their

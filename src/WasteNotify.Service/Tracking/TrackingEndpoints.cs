@@ -1,33 +1,9 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using WasteNotify.Service.Security;
-using WasteNotify.Service.Tracking;
+using WasteNotify.Service.Http;
 
-namespace WasteNotify.Service.Web;
-
-/// <summary>
-/// A building's collection today: "upcoming" with its predicted arrival and bounds (and which predictor made them),
-/// or "served" / "skipped" with what the truck did.
-/// </summary>
-public sealed record BuildingEta(string BuildingId, long RunId, string RouteId, string TruckId, int Sequence, string Status,
-    DateTimeOffset? Eta, DateTimeOffset? Early, DateTimeOffset? Late, DateTimeOffset? ArrivedAt, DateTimeOffset? DepartedAt,
-    string Predictor, DateTimeOffset MadeAt)
-{
-    /// <summary>What a tracked run says of one of its buildings (null if the building is not on it).</summary>
-    public static BuildingEta? Of(RunSnapshot run, string buildingId)
-    {
-        if (run.Upcoming.FirstOrDefault(s => s.BuildingId == buildingId) is { } next)
-        {
-            return new BuildingEta(buildingId, run.RunId, run.RouteId, run.TruckId, next.Sequence, "upcoming", next.Eta, next.Early, next.Late,
-                null, null, run.Predictor, run.MadeAt);
-        }
-
-        return run.Done.FirstOrDefault(s => s.BuildingId == buildingId) is { } done
-            ? new BuildingEta(buildingId, run.RunId, run.RouteId, run.TruckId, done.Sequence, done.Status, null, null, null, done.ArrivedAt, done.DepartedAt,
-                run.Predictor, run.MadeAt)
-            : null;
-    }
-}
+namespace WasteNotify.Service.Tracking;
 
 public sealed record RunEvent(string Kind, int Sequence, DateTimeOffset At, string? Detail);
 

@@ -2,8 +2,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using WasteNotify.Messaging;
 using WasteNotify.Service.Ingest;
+using WasteNotify.Service.Http;
 
-namespace WasteNotify.Service.Web;
+namespace WasteNotify.Service.Operations;
 
 /// <summary>Reports whether the MQTT connection is up with the telemetry subscriptions, and ingest is taking its messages.</summary>
 public sealed class BrokerHealthCheck(MqttConnection broker, TruckDirectory trucks) : IHealthCheck

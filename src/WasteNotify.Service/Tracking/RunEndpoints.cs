@@ -1,11 +1,10 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using WasteNotify.Service.City;
-using WasteNotify.Service.Notifications;
-using WasteNotify.Service.Tracking;
 using WasteNotify.Service.Security;
+using WasteNotify.Service.Http;
 
-namespace WasteNotify.Service.Web;
+namespace WasteNotify.Service.Tracking;
 
 public sealed record CreateRunsInput(DateOnly? Date);
 
@@ -77,7 +76,7 @@ public static class RunEndpoints
     }
 
     /// <summary>Cancels a run not finished: tracking stops following it, and its subscribers not served hear "not today".</summary>
-    private static async Task<IResult> CancelAsync(long id, NpgsqlDataSource db, TrackingService tracking, NotifierService notifier, CancellationToken ct)
+    private static async Task<IResult> CancelAsync(long id, NpgsqlDataSource db, TrackingService tracking, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             WITH before AS (SELECT status FROM route_runs WHERE id = @id),
@@ -98,8 +97,7 @@ public static class RunEndpoints
             return Results.Problem(statusCode: 409, title: "Run already over", detail: $"run {id} is {before}: it cannot be cancelled");
         }
 
-        tracking.Cancel(id);
-        notifier.SweepSoon();
+        tracking.Cancel(id); // tracking tells the notifier and the live pages, which tell the buildings not served "not today"
         return Results.Ok(new { id, status = "cancelled" });
     }
 

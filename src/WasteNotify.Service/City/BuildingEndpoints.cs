@@ -3,10 +3,10 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using WasteNotify.Core.City;
 using WasteNotify.Core.Streets;
-using WasteNotify.Service.City;
 using WasteNotify.Service.Security;
+using WasteNotify.Service.Http;
 
-namespace WasteNotify.Service.Web;
+namespace WasteNotify.Service.City;
 
 public sealed record BuildingInput(string? Address, double? Lat, double? Lon, int? Bins, string? AccessNotes);
 

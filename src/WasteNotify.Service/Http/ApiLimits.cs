@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace WasteNotify.Service.Web;
+namespace WasteNotify.Service.Http;
 
 /// <summary>How much the API takes and gives at once. Bound from <c>Api</c>.</summary>
 public sealed class ApiLimits

@@ -3,10 +3,11 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using WasteNotify.Core.City;
 using WasteNotify.Core.Streets;
-using WasteNotify.Service.City;
 using WasteNotify.Service.Security;
+using WasteNotify.Service.Http;
+using WasteNotify.Service.Ingest;
 
-namespace WasteNotify.Service.Web;
+namespace WasteNotify.Service.City;
 
 public sealed record GenerateRoutesInput(string[]? Trucks, string[]? Weekdays, string? PlannedStart);
 

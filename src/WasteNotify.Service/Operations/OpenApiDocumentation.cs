@@ -4,7 +4,7 @@ using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 using WasteNotify.Service.Security;
 
-namespace WasteNotify.Service.Web;
+namespace WasteNotify.Service.Operations;
 
 /// <summary>
 /// The OpenAPI document (<c>/openapi/v1.json</c>) and an API browser on it (<c>/api-docs</c>, Scalar, its script served
@@ -52,10 +52,6 @@ public static class OpenApiDocumentation
             return Task.CompletedTask;
         });
     });
-
-    /// <summary>What a DELETE answers: 204 once gone, 404 when there was nothing (the document would say 200 otherwise).</summary>
-    public static RouteHandlerBuilder ProducesDeleted(this RouteHandlerBuilder builder) =>
-        builder.Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
 
     public static WebApplication MapApiDocumentation(this WebApplication app)
     {

@@ -1,7 +1,7 @@
 using WasteNotify.Core.City;
 using WasteNotify.Core.Streets.Osm;
 
-namespace WasteNotify.Service.Web;
+namespace WasteNotify.Service.Http;
 
 /// <summary>RFC 7807 answers for refused input, naming the field (and, for imports, the line or feature).</summary>
 public static class Problems

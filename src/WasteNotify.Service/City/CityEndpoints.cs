@@ -1,10 +1,10 @@
 using Npgsql;
 using WasteNotify.Core.City;
 using WasteNotify.Core.Streets.Osm;
-using WasteNotify.Service.City;
 using WasteNotify.Service.Security;
+using WasteNotify.Service.Http;
 
-namespace WasteNotify.Service.Web;
+namespace WasteNotify.Service.City;
 
 /// <summary>/api/city: the street network in use, and the import of an OpenStreetMap extract (XML or PBF).</summary>
 public static class CityEndpoints

@@ -8,8 +8,9 @@ using WasteNotify.Core.Telemetry;
 using WasteNotify.Messaging;
 using WasteNotify.Service.Ingest;
 using WasteNotify.Service.Security;
+using WasteNotify.Service.Http;
 
-namespace WasteNotify.Service.Web;
+namespace WasteNotify.Service.Operations;
 
 /// <summary>/health, /metrics (Prometheus text) and the sample of rejected telemetry.</summary>
 public static class OperationsEndpoints

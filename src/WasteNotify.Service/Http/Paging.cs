@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.WebUtilities;
 
-namespace WasteNotify.Service.Web;
+namespace WasteNotify.Service.Http;
 
 /// <summary>One page of a list: its items, where it starts, how many a page holds, the total, and the next page's address.</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, int Offset, int Limit, long Total, string? Next);

@@ -2,10 +2,10 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using WasteNotify.Core.City;
 using WasteNotify.Core.Telemetry;
-using WasteNotify.Service.Ingest;
 using WasteNotify.Service.Security;
+using WasteNotify.Service.Http;
 
-namespace WasteNotify.Service.Web;
+namespace WasteNotify.Service.Ingest;
 
 public sealed record TruckInput(string? Name, string? OwnTracksDevice, double? DepotLat, double? DepotLon);
 
