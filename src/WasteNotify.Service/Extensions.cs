@@ -70,6 +70,7 @@ public static class Extensions
         services.AddSingleton(sp => new LiveRuns([
             sp.GetRequiredKeyedService<StageChannel<RunUpdate>>(PipelineLinks.RunUpdatesToNotifier),
             sp.GetRequiredKeyedService<StageChannel<RunUpdate>>(PipelineLinks.RunUpdatesToLive)]));
+        services.AddSingleton<ArrivalModelLoader>(EtaModel.Load); // the Eta stage's model, served by tracking
         services.AddSingleton<TrackingService>();
         services.AddHostedService(sp => sp.GetRequiredService<TrackingService>());
 

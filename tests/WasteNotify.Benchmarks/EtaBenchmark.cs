@@ -81,7 +81,7 @@ internal static class EtaBenchmark
             }
             else
             {
-                scored.AddRange(predictions.Where(p => p.Predictor == EtaTrainer.Model).Select(p => p with { Predictor = learner.ToString().ToLowerInvariant() }));
+                scored.AddRange(predictions.Where(p => p.Predictor == Predictors.Model).Select(p => p with { Predictor = learner.ToString().ToLowerInvariant() }));
             }
         }
 
@@ -139,19 +139,19 @@ internal static class EtaBenchmark
     /// <summary>The goals, bucket by bucket, and the distance to the floor; returns how many were missed.</summary>
     private static int Summary(EvaluationReport report)
     {
-        string[] baselines = [EtaTrainer.Physics, EtaTrainer.Naive, EtaTrainer.Historical];
+        string[] baselines = [Predictors.Physics, Predictors.Naive, Predictors.Historical];
         var missed = 0;
         Console.WriteLine("bucket      served  best baseline      served/best  served/naive  early  floor  served/floor  goals");
         foreach (var bucket in HorizonBucket.All)
         {
-            if (report.Find(EtaTrainer.Model, bucket) is not { } served)
+            if (report.Find(Predictors.Model, bucket) is not { } served)
             {
                 continue;
             }
 
             var (bestName, best) = baselines.Select(b => (b, report.Find(b, bucket))).Where(b => b.Item2 is not null)
                 .Select(b => (b.b, b.Item2!.MeanAbsoluteError)).MinBy(b => b.MeanAbsoluteError);
-            var naive = report.Get(EtaTrainer.Naive, bucket).MeanAbsoluteError;
+            var naive = report.Get(Predictors.Naive, bucket).MeanAbsoluteError;
             var floor = report.Get(Floor, bucket).MeanAbsoluteError;
             var alert = AlertHorizon.Contains(bucket);
             var goals = new List<string>

@@ -1,11 +1,9 @@
 using System.Text.Json;
 using WasteNotify.Core.Prediction;
 using WasteNotify.Core.Prediction.Evaluation;
+using WasteNotify.Service.Tracking;
 
 namespace WasteNotify.Service.Eta;
-
-/// <summary>An ETA in seconds from now, with its early and late bounds.</summary>
-public readonly record struct EtaSeconds(float Eta, float Early, float Late);
 
 /// <summary>
 /// For the predictions the model puts below <paramref name="UpToSeconds"/> (and at or above the previous band's), which
@@ -26,7 +24,7 @@ public sealed record ResidualBand(float UpToSeconds, float Low, float High, stri
 /// where one of them was more accurate on the held-out days, so that it is never worse than the best baseline there;
 /// bounds come from that choice's residuals calibrated per band. Immutable.
 /// </summary>
-public sealed class EtaModel
+public sealed class EtaModel : IArrivalModel
 {
     private static readonly float[] Horizons = [60, 180, 360, 600, 900, 1_800, 3_600, float.MaxValue]; // MaxValue: JSON has no infinity
 
@@ -36,7 +34,7 @@ public sealed class EtaModel
     private static readonly int SpotsBetweenFeature = Feature("stops_between");
 
     /// <summary>What a band may serve, in order of preference on a tie.</summary>
-    private static readonly string[] Choices = [EtaTrainer.Model, EtaTrainer.Physics, EtaTrainer.Naive, EtaTrainer.Historical];
+    private static readonly string[] Choices = [Predictors.Model, Predictors.Physics, Predictors.Naive, Predictors.Historical];
 
     /// <summary>How much lower a baseline's held-out error must be than the model's for a band to serve it.</summary>
     private const double ChoiceMargin = 0.05;
@@ -91,7 +89,7 @@ public sealed class EtaModel
                 var mae = Choices.ToDictionary(c => c, c => inBand.Average(i => Math.Abs(scored[i].LabelSeconds - Seconds(c, predicted[i], scored[i].Features))));
                 var best = Choices.MinBy(c => mae[c])!;
                 // A baseline replaces the model only when clearly better: a few held-out days are a noisy judge.
-                chosen.Add((next, to, tooFew || mae[best] > mae[EtaTrainer.Model] * (1 - ChoiceMargin) ? EtaTrainer.Model : best, inBand));
+                chosen.Add((next, to, tooFew || mae[best] > mae[Predictors.Model] * (1 - ChoiceMargin) ? Predictors.Model : best, inBand));
                 from = to;
             }
         }
@@ -103,7 +101,7 @@ public sealed class EtaModel
             {
                 List<float> Residuals(string predictor) =>
                     [.. inBand.Select(i => scored[i].LabelSeconds - Seconds(predictor, predicted[i], scored[i].Features)).Order()];
-                var (served, own) = (Residuals(choice), Residuals(EtaTrainer.Model));
+                var (served, own) = (Residuals(choice), Residuals(Predictors.Model));
                 bands.Add(new ResidualBand(to, Quantile(served, early), Quantile(served, options.LateQuantile), choice,
                     Quantile(own, early), Quantile(own, options.LateQuantile), next));
             }
@@ -265,9 +263,9 @@ public sealed class EtaModel
     /// <summary>A predictor's seconds for a row: a baseline's from its feature (the historical average falls back to the model where there is no history).</summary>
     private static float Seconds(string predictor, float modelSeconds, ReadOnlySpan<float> row) => predictor switch
     {
-        EtaTrainer.Physics => row[PhysicsFeature],
-        EtaTrainer.Naive => row[NaiveFeature],
-        EtaTrainer.Historical when !float.IsNaN(row[HistoricalFeature]) => row[HistoricalFeature],
+        Predictors.Physics => row[PhysicsFeature],
+        Predictors.Naive => row[NaiveFeature],
+        Predictors.Historical when !float.IsNaN(row[HistoricalFeature]) => row[HistoricalFeature],
         _ => modelSeconds,
     };
 

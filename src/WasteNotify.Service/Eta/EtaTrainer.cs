@@ -1,4 +1,5 @@
 using WasteNotify.Core.Prediction;
+using static WasteNotify.Core.Prediction.Predictors;
 using WasteNotify.Core.Prediction.Evaluation;
 using WasteNotify.Core.Tracking;
 
@@ -13,14 +14,6 @@ public sealed record RunSamples(RecordedRunFixes Run, List<EtaSample> Samples);
 /// </summary>
 public static class EtaTrainer
 {
-    public const string Model = "model";
-    public const string Physics = "physics";
-    public const string Historical = "historical";
-    public const string Naive = "naive";
-
-    /// <summary>The model's tree ensemble alone, before the choice per band (evaluation only: what the choice adds).</summary>
-    public const string Trees = "trees";
-
     public static List<RunSamples> Sample(IReadOnlyList<RecordedRunFixes> runs, TrackerOptions tracker, PhysicsOptions physics, TimeZoneInfo zone, EtaTrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(runs);
@@ -135,10 +128,6 @@ public static class EtaTrainer
 
         return result;
     }
-
-    /// <summary>Bounds as fixed fractions of the time to go, for the predictors that have nothing to calibrate them on.</summary>
-    public static EtaSeconds Fixed(float seconds, PhysicsOptions physics) =>
-        new(seconds, (float)(seconds * physics.EarlyFraction), (float)(seconds * physics.LateFraction));
 
     public static ScoredPrediction Scored(string predictor, EtaSample s, EtaSeconds eta) =>
         new(predictor, s.MadeAt, s.MadeAt.AddSeconds(eta.Eta), s.MadeAt.AddSeconds(eta.Early), s.MadeAt.AddSeconds(eta.Late), s.Actual);

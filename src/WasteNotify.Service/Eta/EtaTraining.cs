@@ -68,7 +68,7 @@ public sealed class EtaTraining(NpgsqlDataSource db, CityMap cityMap, TrackingOp
             try
             {
                 var serving = EtaModel.Load(current.Model, current.Bands);
-                scored.AddRange(EtaTrainer.Score(holdout, serving, physics).Where(p => p.Predictor == EtaTrainer.Model).Select(p => p with { Predictor = Serving }));
+                scored.AddRange(EtaTrainer.Score(holdout, serving, physics).Where(p => p.Predictor == Predictors.Model).Select(p => p with { Predictor = Serving }));
             }
             catch (ArgumentException ex)
             {
@@ -77,7 +77,7 @@ public sealed class EtaTraining(NpgsqlDataSource db, CityMap cityMap, TrackingOp
         }
 
         var report = EvaluationReport.Score(scored);
-        var mae = report.Get(EtaTrainer.Model, null).MeanAbsoluteError;
+        var mae = report.Get(Predictors.Model, null).MeanAbsoluteError;
         var servingMae = report.Find(Serving, null)?.MeanAbsoluteError;
         var (promote, reason) = servingMae is not { } before
             ? (true, unusable is null ? "no model served yet" : $"the serving version {servingVersion} cannot be used: {unusable}")

@@ -167,7 +167,7 @@ public static class EvaluateCommand
 
         foreach (var bucket in HorizonBucket.All.Take(2))
         {
-            if (report.Find(EtaTrainer.Physics, bucket) is { MeanAbsoluteError: var mae } && mae > TimeSpan.FromMinutes(10))
+            if (report.Find(Predictors.Physics, bucket) is { MeanAbsoluteError: var mae } && mae > TimeSpan.FromMinutes(10))
             {
                 warnings.Add($"physics is off by {mae.TotalMinutes:0} min on average {bucket.Name} ahead: stops out of order, a wrong zone or stops the tracker never decides?");
             }

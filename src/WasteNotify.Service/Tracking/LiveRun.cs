@@ -2,7 +2,6 @@ using WasteNotify.Core.Prediction;
 using WasteNotify.Core.Streets;
 using WasteNotify.Core.Telemetry;
 using WasteNotify.Core.Tracking;
-using WasteNotify.Service.Eta;
 
 namespace WasteNotify.Service.Tracking;
 
@@ -25,7 +24,7 @@ internal sealed class EtaScratch
 }
 
 /// <summary>The serving model with its version; null while none is promoted.</summary>
-internal sealed record ServingModel(EtaModel Model, int Version);
+internal sealed record ServingModel(IArrivalModel Model, int Version);
 
 /// <summary>
 /// One run being followed: its tracker, what it decided that is not stored yet, and its latest predictions. Only the
@@ -184,7 +183,7 @@ internal sealed class LiveRun
         scratch.Ensure(route.StopCount);
         var madeAt = Tracker.Watermark ?? Row.PlannedStart;
         var useModel = serving is not null && Features.History.Runs >= options.ModelAfterRuns;
-        var predictor = useModel ? EtaTrainer.Model : EtaTrainer.Physics;
+        var predictor = useModel ? Predictors.Model : Predictors.Physics;
         var logging = log is not null && Tracker.Started && (LastLogged is not { } last || madeAt - last >= options.LogPredictionsEvery);
         var previous = _upcoming;
         var near = previous.Length;
@@ -213,7 +212,7 @@ internal sealed class LiveRun
         {
             for (var i = 0; i < count; i++)
             {
-                scratch.Etas[i] = EtaTrainer.Fixed(scratch.Stops[i].PhysicsSeconds, physics);
+                scratch.Etas[i] = Predictors.Fixed(scratch.Stops[i].PhysicsSeconds, physics);
             }
         }
 
@@ -285,15 +284,15 @@ internal sealed class LiveRun
 
             var u = upcoming[i];
             log.Add(new LoggedPrediction(Id, u.Sequence, madeAt, predictor, u.Eta, u.Early, u.Late));
-            if (predictor != EtaTrainer.Physics)
+            if (predictor != Predictors.Physics)
             {
-                log.Add(Logged(u.Sequence, madeAt, EtaTrainer.Physics, EtaTrainer.Fixed(physicsSeconds, physics)));
+                log.Add(Logged(u.Sequence, madeAt, Predictors.Physics, Predictors.Fixed(physicsSeconds, physics)));
             }
 
-            log.Add(Logged(u.Sequence, madeAt, EtaTrainer.Naive, EtaTrainer.Fixed(scratch.Stops[i].NaiveSeconds, physics)));
+            log.Add(Logged(u.Sequence, madeAt, Predictors.Naive, Predictors.Fixed(scratch.Stops[i].NaiveSeconds, physics)));
             if (!float.IsNaN(scratch.Stops[i].HistoricalSeconds))
             {
-                log.Add(Logged(u.Sequence, madeAt, EtaTrainer.Historical, EtaTrainer.Fixed(scratch.Stops[i].HistoricalSeconds, physics)));
+                log.Add(Logged(u.Sequence, madeAt, Predictors.Historical, Predictors.Fixed(scratch.Stops[i].HistoricalSeconds, physics)));
             }
         }
     }

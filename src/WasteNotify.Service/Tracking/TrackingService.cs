@@ -6,7 +6,6 @@ using WasteNotify.Core.Telemetry;
 using WasteNotify.Core.Tracking;
 using WasteNotify.Service.City;
 using WasteNotify.Service.Data;
-using WasteNotify.Service.Eta;
 
 namespace WasteNotify.Service.Tracking;
 
@@ -25,6 +24,7 @@ public sealed partial class TrackingService(
     DatabaseMigrator migrator,
     CityMap cityMap,
     RunScheduler scheduler,
+    ArrivalModelLoader loadModel,
     LiveRuns live,
     [FromKeyedServices(PipelineLinks.StoredFixes)] StageChannel<IReadOnlyList<TelemetryFix>> stored,
     IOptions<TrackingOptions> options,
@@ -393,7 +393,7 @@ public sealed partial class TrackingService(
     {
         try
         {
-            _serving = new ServingModel(EtaModel.Load(model, bands), version);
+            _serving = new ServingModel(loadModel(model, bands), version);
             Log.ModelLoaded(logger, version);
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or ArgumentException)

@@ -37,11 +37,11 @@ public sealed class EtaModelTests(ITestOutputHelper output)
         var report = EvaluationReport.Score(EtaTrainer.Score(test, model, Physics));
         output.WriteLine(report.FormatTable());
 
-        var mine = report.Get(EtaTrainer.Model, null);
-        var physics = report.Get(EtaTrainer.Physics, null);
+        var mine = report.Get(Predictors.Model, null);
+        var physics = report.Get(Predictors.Physics, null);
         Assert.True(mine.MeanAbsoluteError < physics.MeanAbsoluteError, $"model {mine.MeanAbsoluteError} vs physics {physics.MeanAbsoluteError}");
         var far = HorizonBucket.Minutes30To60;
-        Assert.True(report.Get(EtaTrainer.Model, far).MeanAbsoluteError < report.Get(EtaTrainer.Physics, far).MeanAbsoluteError * 0.7);
+        Assert.True(report.Get(Predictors.Model, far).MeanAbsoluteError < report.Get(Predictors.Physics, far).MeanAbsoluteError * 0.7);
         Assert.InRange(mine.EarlyViolationShare, 0, 0.15);
         Assert.True(Math.Abs(mine.MeanError.TotalMinutes) < Math.Abs(physics.MeanError.TotalMinutes), "the model is less biased than physics");
     }
@@ -61,14 +61,14 @@ public sealed class EtaModelTests(ITestOutputHelper output)
         HorizonBucket[] alert = [HorizonBucket.Minutes3To6, HorizonBucket.Minutes6To10, HorizonBucket.Minutes10To15, HorizonBucket.Minutes15To30];
         foreach (var bucket in alert)
         {
-            output.WriteLine($"{bucket.Name}: early {loose.Get(EtaTrainer.Model, bucket).EarlyViolationShare:P1} at the quantile, {held.Get(EtaTrainer.Model, bucket).EarlyViolationShare:P1} held");
+            output.WriteLine($"{bucket.Name}: early {loose.Get(Predictors.Model, bucket).EarlyViolationShare:P1} at the quantile, {held.Get(Predictors.Model, bucket).EarlyViolationShare:P1} held");
         }
 
-        Assert.Contains(alert, b => loose.Get(EtaTrainer.Model, b).EarlyViolationShare > 0.10); // what there is to fix, or the test proves nothing
-        Assert.All(alert, b => Assert.InRange(held.Get(EtaTrainer.Model, b).EarlyViolationShare, 0, 0.12));
-        Assert.All(alert, b => Assert.True(held.Get(EtaTrainer.Model, b).EarlyViolationShare <= loose.Get(EtaTrainer.Model, b).EarlyViolationShare));
+        Assert.Contains(alert, b => loose.Get(Predictors.Model, b).EarlyViolationShare > 0.10); // what there is to fix, or the test proves nothing
+        Assert.All(alert, b => Assert.InRange(held.Get(Predictors.Model, b).EarlyViolationShare, 0, 0.12));
+        Assert.All(alert, b => Assert.True(held.Get(Predictors.Model, b).EarlyViolationShare <= loose.Get(Predictors.Model, b).EarlyViolationShare));
         // Only the bounds move: the ETAs served are the same.
-        Assert.Equal(loose.Get(EtaTrainer.Model, null).MeanAbsoluteError, held.Get(EtaTrainer.Model, null).MeanAbsoluteError);
+        Assert.Equal(loose.Get(Predictors.Model, null).MeanAbsoluteError, held.Get(Predictors.Model, null).MeanAbsoluteError);
     }
 
     [Fact]

@@ -48,13 +48,13 @@ public sealed class EvaluateTraceTests : IDisposable
         var result = await Evaluation.RunAsync(_dir.FullName, null, "--stops", stops, "--fixes", fixes);
 
         Assert.Equal((0, ""), (result.Exit, result.Error));
-        Assert.Equal([EtaTrainer.Physics, EtaTrainer.Naive, EtaTrainer.Historical], result.Predictors);
-        Assert.Equal(8, result.Mae(EtaTrainer.Naive, "all").Count);
-        Assert.Equal((4, "45"), result.Mae(EtaTrainer.Physics, "1-3 min"));
-        Assert.Equal((4, "45"), result.Mae(EtaTrainer.Physics, "3-6 min"));
-        Assert.Equal((2, "30"), result.Mae(EtaTrainer.Historical, "1-3 min"));
-        Assert.Equal((2, "30"), result.Mae(EtaTrainer.Historical, "3-6 min"));
-        Assert.Equal((8, "45"), result.Mae(EtaTrainer.Physics, "all"));
+        Assert.Equal([Predictors.Physics, Predictors.Naive, Predictors.Historical], result.Predictors);
+        Assert.Equal(8, result.Mae(Predictors.Naive, "all").Count);
+        Assert.Equal((4, "45"), result.Mae(Predictors.Physics, "1-3 min"));
+        Assert.Equal((4, "45"), result.Mae(Predictors.Physics, "3-6 min"));
+        Assert.Equal((2, "30"), result.Mae(Predictors.Historical, "1-3 min"));
+        Assert.Equal((2, "30"), result.Mae(Predictors.Historical, "3-6 min"));
+        Assert.Equal((8, "45"), result.Mae(Predictors.Physics, "all"));
         Assert.Contains("8 predictions (a stop to come, each minute) from 2 runs", result.Output, StringComparison.Ordinal);
         Assert.Contains("no model", result.Output, StringComparison.Ordinal);
     }
@@ -73,8 +73,8 @@ public sealed class EvaluateTraceTests : IDisposable
         var baselines = await Evaluation.RunAsync(_dir.FullName, null, "--stops", stops, "--fixes", fixes);
 
         Assert.Equal((0, ""), (baselines.Exit, baselines.Error));
-        Assert.Equal([EtaTrainer.Physics, EtaTrainer.Naive, EtaTrainer.Historical], baselines.Predictors);
-        var (count, mae) = baselines.Mae(EtaTrainer.Physics, "all");
+        Assert.Equal([Predictors.Physics, Predictors.Naive, Predictors.Historical], baselines.Predictors);
+        var (count, mae) = baselines.Mae(Predictors.Physics, "all");
         Assert.InRange(count, 2_000, 100_000);
         Assert.InRange(double.Parse(mae, CultureInfo.InvariantCulture), 1, 3_600); // finite, and a straight-line path is no oracle
 
@@ -85,9 +85,9 @@ public sealed class EvaluateTraceTests : IDisposable
             "--model", modelFile, "--bands", Write("bands.json", w => w.Write(bands)));
 
         Assert.Equal((0, ""), (withModel.Exit, withModel.Error));
-        Assert.Equal([EtaTrainer.Model, EtaTrainer.Trees, EtaTrainer.Physics, EtaTrainer.Naive, EtaTrainer.Historical], withModel.Predictors);
-        Assert.Equal(count, withModel.Mae(EtaTrainer.Model, "all").Count);
-        Assert.Equal(baselines.Figures[(EtaTrainer.Physics, "all")], withModel.Figures[(EtaTrainer.Physics, "all")]);
+        Assert.Equal([Predictors.Model, Predictors.Trees, Predictors.Physics, Predictors.Naive, Predictors.Historical], withModel.Predictors);
+        Assert.Equal(count, withModel.Mae(Predictors.Model, "all").Count);
+        Assert.Equal(baselines.Figures[(Predictors.Physics, "all")], withModel.Figures[(Predictors.Physics, "all")]);
     }
 
     /// <summary>The truck's day as its stop file records it: where it stood, when it came and left; a skip has neither.</summary>

@@ -1,3 +1,4 @@
+using WasteNotify.Core.Prediction;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using WasteNotify.Core.Prediction.Evaluation;
@@ -167,14 +168,14 @@ public sealed class ImportRunsTests : IDisposable
             "--test-from", testFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "--predictions", predictions);
 
         Assert.True(evaluation.Exit == 0, evaluation.Error);
-        Assert.Equal([EtaTrainer.Model, EtaTrainer.Trees, EtaTrainer.Physics, EtaTrainer.Naive, EtaTrainer.Historical], evaluation.Predictors);
+        Assert.Equal([Predictors.Model, Predictors.Trees, Predictors.Physics, Predictors.Naive, Predictors.Historical], evaluation.Predictors);
         var lines = await File.ReadAllLinesAsync(predictions);
         var header = lines[0].Split(',');
         Assert.Equal(["run_id", "sequence", "building_id", "made_at", "stops_ahead", "horizon_s", "actual"], header[..7]);
         Assert.Contains("model_eta", header);
         Assert.Contains("naive_early", header);
         var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
-        Assert.Equal(evaluation.Mae(EtaTrainer.Model, "all").Count + evaluation.Outside(EtaTrainer.Model), rows.Count);
+        Assert.Equal(evaluation.Mae(Predictors.Model, "all").Count + evaluation.Outside(Predictors.Model), rows.Count);
         // Only the held-out day is scored, and each row's horizon is its actual arrival less the moment it was made.
         Assert.All(rows, r => Assert.EndsWith(testFrom.ToString(" yyyy-MM-dd", CultureInfo.InvariantCulture), r[0].Replace(" pm", "", StringComparison.Ordinal), StringComparison.Ordinal));
         Assert.All(rows, r => Assert.Equal(
@@ -188,7 +189,7 @@ public sealed class ImportRunsTests : IDisposable
         // The mean absolute error of the file's model column is the report's.
         var mae = rows.Where(r => double.Parse(r[5], CultureInfo.InvariantCulture) < 3_600)
             .Average(r => Math.Abs((DateTimeOffset.Parse(r[eta], CultureInfo.InvariantCulture) - DateTimeOffset.Parse(r[6], CultureInfo.InvariantCulture)).TotalSeconds));
-        Assert.Equal(double.Parse(evaluation.Mae(EtaTrainer.Model, "all").MaeSeconds, CultureInfo.InvariantCulture), mae, 0.6);
+        Assert.Equal(double.Parse(evaluation.Mae(Predictors.Model, "all").MaeSeconds, CultureInfo.InvariantCulture), mae, 0.6);
     }
 
     /// <summary>

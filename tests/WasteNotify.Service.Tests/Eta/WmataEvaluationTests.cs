@@ -1,3 +1,4 @@
+using WasteNotify.Core.Prediction;
 using System.Globalization;
 using WasteNotify.Service.Eta;
 using WasteNotify.Testing;
@@ -32,17 +33,17 @@ public sealed class WmataEvaluationTests(ITestOutputHelper output) : IDisposable
         Assert.DoesNotContain("warning:", result.Output, StringComparison.Ordinal);
         foreach (var bucket in new[] { "3-6 min", "6-10 min", "10-15 min", "15-30 min" })
         {
-            var served = Seconds(result.Mae(EtaTrainer.Model, bucket).MaeSeconds);
-            var naive = Seconds(result.Mae(EtaTrainer.Naive, bucket).MaeSeconds);
-            var physics = Seconds(result.Mae(EtaTrainer.Physics, bucket).MaeSeconds);
-            var historical = Seconds(result.Mae(EtaTrainer.Historical, bucket).MaeSeconds);
+            var served = Seconds(result.Mae(Predictors.Model, bucket).MaeSeconds);
+            var naive = Seconds(result.Mae(Predictors.Naive, bucket).MaeSeconds);
+            var physics = Seconds(result.Mae(Predictors.Physics, bucket).MaeSeconds);
+            var historical = Seconds(result.Mae(Predictors.Historical, bucket).MaeSeconds);
             Assert.True(served <= Math.Min(naive, physics) * 0.7, $"{bucket}: served {served:F0} s, naive {naive:F0} s, physics {physics:F0} s");
             Assert.True(served <= historical * 1.05, $"{bucket}: served {served:F0} s, historical {historical:F0} s");
         }
 
         var rows = File.ReadAllLines(predictions);
         Assert.StartsWith("run_id,sequence,building_id,made_at,stops_ahead,horizon_s,actual,model_eta,model_early,model_late,trees_eta", rows[0], StringComparison.Ordinal);
-        Assert.Equal(result.Mae(EtaTrainer.Physics, "all").Count + result.Outside(EtaTrainer.Physics), rows.Length - 1);
+        Assert.Equal(result.Mae(Predictors.Physics, "all").Count + result.Outside(Predictors.Physics), rows.Length - 1);
     }
 
     private static double Seconds(string text) => double.Parse(text, CultureInfo.InvariantCulture);
