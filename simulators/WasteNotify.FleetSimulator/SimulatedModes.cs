@@ -1,3 +1,4 @@
+using WasteNotify.Core.City;
 using WasteNotify.Core.Simulation;
 using WasteNotify.Core.Streets;
 
@@ -16,7 +17,7 @@ internal static class SimulatedModes
     public static LiveDay PlanLive(FleetPlan plan, double speed, SimulationOptions options, GpsOptions gps, int seed, TimeZoneInfo zone, TimeProvider time)
     {
         var now = time.GetUtcNow();
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        var today = zone.DateAt(now);
         var days = plan.SimulateDay(today, DayStart, zone, options, gps, seed).ToList();
         var start = days.Min(d => d.Trace.Samples[0].Time);
         var end = days.Max(d => d.Fixes.Max(f => f.DeliverAt));
@@ -55,7 +56,7 @@ internal static class SimulatedModes
     /// <summary>The past days history simulates: the last <paramref name="days"/> before today, Sundays left out.</summary>
     public static List<DateOnly> HistoryDates(int days, TimeZoneInfo zone, TimeProvider time)
     {
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
+        var today = zone.DateAt(time.GetUtcNow());
         return [.. Enumerable.Range(1, days).Reverse().Select(d => today.AddDays(-d)).Where(d => d.DayOfWeek != DayOfWeek.Sunday)];
     }
 

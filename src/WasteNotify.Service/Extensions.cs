@@ -67,6 +67,7 @@ public static class Extensions
         services.AddHostedService(sp => sp.GetRequiredService<RunScheduler>());
 
         services.AddOptions<TrackingOptions>().BindConfiguration("Tracking").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<FleetClock>();
         services.AddSingleton(sp => new LiveRuns([
             sp.GetRequiredKeyedService<StageChannel<RunUpdate>>(PipelineLinks.RunUpdatesToNotifier),
             sp.GetRequiredKeyedService<StageChannel<RunUpdate>>(PipelineLinks.RunUpdatesToLive)]));

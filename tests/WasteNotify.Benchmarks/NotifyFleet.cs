@@ -1,3 +1,4 @@
+using WasteNotify.Core.City;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -40,7 +41,7 @@ internal sealed class NotifyFleet
 
     public DateTimeOffset PlannedStart { get; }
 
-    public DateOnly ServiceDate => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(PlannedStart, Paris).DateTime);
+    public DateOnly ServiceDate => Paris.DateAt(PlannedStart);
 
     public int TrackedStops => Enumerable.Range(0, Trucks).Sum(i => _plan.Routes[i % Routes].Stops.Count);
 

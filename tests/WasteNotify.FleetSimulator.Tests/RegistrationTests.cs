@@ -1,3 +1,4 @@
+using WasteNotify.Core.City;
 using System.Globalization;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,7 +33,7 @@ public sealed class RegistrationTests : IAsyncLifetime
         var firstFix = (await File.ReadAllLinesAsync(Path.Combine(truth, "fixes.csv"))).Skip(1)
             .Min(l => DateTimeOffset.Parse(l.Split(',')[2], CultureInfo.InvariantCulture));
         // The runs are of the date the shifted day starts on: the first fix's, or just after midnight the one before.
-        var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(firstFix, Paris).DateTime);
+        var date = Paris.DateAt(firstFix);
         List<Run> runs = [.. await RunsAsync(date.AddDays(-1)), .. await RunsAsync(date)];
         Assert.Equal(["sim-001", "sim-002"], runs.Select(r => r.RouteId).Order());
         Assert.All(runs, run =>
@@ -48,7 +49,7 @@ public sealed class RegistrationTests : IAsyncLifetime
     public async Task History_registers_a_run_per_truck_each_past_day_at_six_and_registering_again_changes_nothing()
     {
         string[] history = ["history", "--days", "3", "--trucks", "2", "--buildings", "8", "--out", TempDirectory(), .. await RegisterAsync(ApiRole.Operator)];
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Paris).DateTime);
+        var today = Paris.DateAt(DateTimeOffset.UtcNow);
         var dates = Enumerable.Range(1, 3).Select(d => today.AddDays(-d)).Where(d => d.DayOfWeek != DayOfWeek.Sunday).ToList();
 
         Assert.Equal(0, await Simulator.RunAsync(history, TextWriter.Null, TimeProvider.System, CancellationToken.None));

@@ -1,3 +1,4 @@
+using WasteNotify.Core.City;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using WasteNotify.Service.Data;
@@ -35,7 +36,7 @@ public sealed partial class RunScheduler(NpgsqlDataSource db, DatabaseMigrator m
             try
             {
                 await migrator.EnsureAsync(stoppingToken);
-                var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), Zone).DateTime);
+                var today = Zone.DateAt(time.GetUtcNow());
                 var created = await CreateRunsAsync(today, stoppingToken) + await CreateRunsAsync(today.AddDays(1), stoppingToken);
                 if (created > 0)
                 {

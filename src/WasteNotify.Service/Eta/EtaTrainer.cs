@@ -1,3 +1,4 @@
+using WasteNotify.Core.City;
 using WasteNotify.Core.Prediction;
 using static WasteNotify.Core.Prediction.Predictors;
 using WasteNotify.Core.Prediction.Evaluation;
@@ -71,7 +72,7 @@ public static class EtaTrainer
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(options);
-        var dated = runs.Select(r => (Date: DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(r.FirstFix, zone).DateTime), r.Samples)).ToList();
+        var dated = runs.Select(r => (Date: zone.DateAt(r.FirstFix), r.Samples)).ToList();
         var days = dated.Select(r => r.Date).Distinct().Order().ToList();
         if (days.Count > options.HoldoutDays)
         {

@@ -57,7 +57,7 @@ public static class TrainCommand
         var city = configuration.GetValidated<CityOptions>("City");
         var (tracking, trainingOptions) = (configuration.GetValidated<TrackingOptions>("Tracking"), configuration.GetValidated<EtaTrainingOptions>("Eta:Training"));
         var zone = TimeZoneInfo.FindSystemTimeZoneById(city.TimeZone);
-        var (days, today) = (nightly.HistoryDays, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime));
+        var (days, today) = (nightly.HistoryDays, zone.DateAt(time.GetUtcNow()));
         for (var i = 1; i < args.Length; i += 2)
         {
             var value = i + 1 < args.Length ? args[i + 1] : null;

@@ -1,3 +1,4 @@
+using WasteNotify.Core.City;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using WasteNotify.Service.City;
@@ -46,7 +47,7 @@ public static class RunEndpoints
             return Problems.Invalid("plannedStart", "is required (ISO 8601 with its offset, like 2026-03-04T13:00:00+01:00)");
         }
 
-        var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(start, scheduler.Zone).DateTime);
+        var date = scheduler.Zone.DateAt(start);
         await using var cmd = db.CreateCommand("""
             WITH route AS (SELECT id, truck_id FROM routes WHERE id = @route),
                  truck AS (SELECT id FROM trucks WHERE id = coalesce(@truck, (SELECT truck_id FROM route))),

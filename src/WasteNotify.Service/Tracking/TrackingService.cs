@@ -1,3 +1,4 @@
+using WasteNotify.Core.City;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -26,6 +27,7 @@ public sealed partial class TrackingService(
     RunScheduler scheduler,
     ArrivalModelLoader loadModel,
     LiveRuns live,
+    FleetClock fleet,
     [FromKeyedServices(PipelineLinks.StoredFixes)] StageChannel<IReadOnlyList<TelemetryFix>> stored,
     IOptions<TrackingOptions> options,
     TimeProvider time,
@@ -51,8 +53,6 @@ public sealed partial class TrackingService(
     private DateTimeOffset _flushAfter;
     private TimeSpan _flushBackoff = TimeSpan.FromMilliseconds(250);
     private long _untracked;
-    private DateTimeOffset? _fleetTime;
-    private DateTimeOffset _fleetTimeSeenAt;
     private long _observed;
 
     /// <summary>Completes once the runs open at start-up are rebuilt from the database.</summary>
@@ -148,7 +148,7 @@ public sealed partial class TrackingService(
         }
     }
 
-    private DateOnly LocalDate(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, scheduler.Zone).DateTime);
+    private DateOnly LocalDate(DateTimeOffset at) => scheduler.Zone.DateAt(at);
 
     /// <summary>
     /// Follows the open runs of the fleet's day (and the day before's still under way), so that they have ETAs before
@@ -188,10 +188,7 @@ public sealed partial class TrackingService(
             return;
         }
 
-        if (_fleetTime is not { } fleet || fix.Timestamp > fleet)
-        {
-            (_fleetTime, _fleetTimeSeenAt) = (fix.Timestamp, time.GetUtcNow());
-        }
+        fleet.Observe(fix.Timestamp);
 
         Guarded(run, r =>
         {
@@ -219,13 +216,8 @@ public sealed partial class TrackingService(
         }
     }
 
-    /// <summary>
-    /// The fleet's clock for the anomalies that silence reveals: the latest event time any truck reported, moved on by
-    /// the wall-clock time since. Live, it is the wall clock; in a replay at K times real time it runs with the fixes,
-    /// so a truck falls silent, or fails to start, by the same clock its fixes (and the planned starts) are on.
-    /// </summary>
-    private DateTimeOffset EventNow() =>
-        _fleetTime is { } fleet ? fleet + (time.GetUtcNow() - _fleetTimeSeenAt) : time.GetUtcNow();
+    /// <summary>The fleet's clock (<see cref="FleetClock"/>), which the anomalies that silence reveals are judged by.</summary>
+    private DateTimeOffset EventNow() => fleet.Now;
 
     /// <summary>Not finished here, and not given up on for now.</summary>
     private bool Followable(long runId) =>

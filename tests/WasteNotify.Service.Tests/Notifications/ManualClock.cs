@@ -1,7 +1,11 @@
 namespace WasteNotify.Service.Tests.Notifications;
 
-/// <summary>A clock the test sets by hand (for links signed at another time than the service's).</summary>
+/// <summary>A clock the test sets by hand (for links signed at another time than the service's, a fleet clock moved on).</summary>
 internal sealed class ManualClock(DateTimeOffset now) : TimeProvider
 {
-    public override DateTimeOffset GetUtcNow() => now;
+    private DateTimeOffset _now = now;
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Advance(TimeSpan by) => _now += by;
 }

@@ -37,7 +37,7 @@ internal sealed class SimulatedFleet
     /// <summary>A recent day (ingest refuses fixes older than a week), in the past, so no fix is from the future.</summary>
     public static SimulatedFleet Day(int daysAgo = 2, int seed = 7)
     {
-        var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Paris).DateTime).AddDays(-daysAgo);
+        var date = Paris.DateAt(DateTimeOffset.UtcNow).AddDays(-daysAgo);
         var (trace, fixes) = Plan.SimulateDay(date, new TimeOnly(6, 0), Paris, new SimulationOptions(), new GpsOptions(), seed).Single();
         return new SimulatedFleet(date, trace, fixes);
     }

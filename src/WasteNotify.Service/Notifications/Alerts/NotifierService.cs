@@ -1,3 +1,4 @@
+using WasteNotify.Core.City;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using WasteNotify.Core.Notifications;
@@ -21,6 +22,7 @@ public sealed partial class NotifierService(
     NpgsqlDataSource db,
     DatabaseMigrator migrator,
     LiveRuns live,
+    FleetClock fleet,
     [FromKeyedServices(PipelineLinks.RunUpdatesToNotifier)] StageChannel<RunUpdate> updates,
     [FromKeyedServices(PipelineLinks.DecidedAlerts)] StageChannel<DecidedAlert> decided,
     SubscriberDirectory subscribers,
@@ -37,8 +39,6 @@ public sealed partial class NotifierService(
     private readonly Wakeup _wake = new(time);
     private readonly Dictionary<long, Dictionary<(string Building, long Concierge), SentAlerts>> _sent = [];
     private readonly List<RunUpdate> _batch = [];
-    private DateTimeOffset? _fleetNow;
-    private DateTimeOffset _fleetSeenAt;
     private DateTimeOffset _nextSweep;
     private long _evaluated;
     private long _decided;
@@ -103,9 +103,6 @@ public sealed partial class NotifierService(
         await LoadSentAsync(_batch.Select(u => u.Run.RunId), ct);
         foreach (var update in _batch)
         {
-            // The latest update's clock, not the greatest: before any fix it is the wall clock, which a replayed day is behind.
-            (_fleetNow, _fleetSeenAt) = (update.Now, time.GetUtcNow());
-
             if (update.Run.Status == "cancelled")
             {
                 _nextSweep = DateTimeOffset.MinValue; // the sweep tells its buildings not served "not today"
@@ -211,8 +208,8 @@ public sealed partial class NotifierService(
     /// <summary>The runs that ended: the subscribers not told yet what the run did at their building.</summary>
     private async Task SweepAsync(Dictionary<(long, string, long), SentAlerts> overlay, List<PendingAlert> pending, CancellationToken ct)
     {
-        var now = FleetNow();
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, scheduler.Zone).DateTime);
+        var now = fleet.Now;
+        var today = scheduler.Zone.DateAt(now);
         var ended = await AlertStore.EndedStopsAsync(db, today.AddDays(-1), today, ct);
         await LoadSentAsync(ended.Select(e => e.RunId), ct);
         foreach (var stop in ended)
@@ -224,8 +221,6 @@ public sealed partial class NotifierService(
             }
         }
     }
-
-    private DateTimeOffset FleetNow() => _fleetNow is { } fleet ? fleet + (time.GetUtcNow() - _fleetSeenAt) : time.GetUtcNow();
 
     /// <summary>Reads what was already decided for runs seen for the first time (after a restart, that is everything stored).</summary>
     private async Task LoadSentAsync(IEnumerable<long> runIds, CancellationToken ct)
