@@ -6,7 +6,7 @@ using WasteNotify.Core.Tracking;
 namespace WasteNotify.Testing;
 
 /// <summary>One bus trip of the WMATA set as one vehicle drove it: its GTFS shape and stops, the pings it sent, the arrivals derived from them.</summary>
-internal sealed record WmataTrip(string TripId, string VehicleId, string RouteId, TrackedRoute Route, List<TrackedFix> Fixes, Dictionary<int, WmataArrival> Arrivals,
+public sealed record WmataTrip(string TripId, string VehicleId, string RouteId, TrackedRoute Route, List<TrackedFix> Fixes, Dictionary<int, WmataArrival> Arrivals,
     List<(int Sequence, string StopId, GeoPoint At)> Stops)
 {
     /// <summary>The run's id in trace files: trip and vehicle (a trip can be driven by two buses).</summary>
@@ -14,13 +14,13 @@ internal sealed record WmataTrip(string TripId, string VehicleId, string RouteId
 }
 
 /// <summary>An arrival of arrivals.csv: when the bus reached the stop (or came nearest), how long it was within 30 m, and whether the row is clean.</summary>
-internal sealed record WmataArrival(DateTimeOffset Arrival, double SecondsWithin, bool Clean);
+public sealed record WmataArrival(DateTimeOffset Arrival, double SecondsWithin, bool Clean);
 
 /// <summary>
 /// The real WMATA bus AVL of ../shared/data/wmata-bus-avl (2026-02-16, pings every ~30 s; "Data: WMATA", never
 /// redistributed): read from there, never copied. See its README for the columns and how arrivals were derived.
 /// </summary>
-internal static class WmataData
+public static class WmataData
 {
     public const string Folder = "wmata-bus-avl";
 
