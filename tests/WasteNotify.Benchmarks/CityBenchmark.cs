@@ -41,6 +41,7 @@ internal static class CityBenchmark
 
         Console.WriteLine($"  import (read PBF + build network): {imports.Order().ElementAt(2):F0} ms median of 5 ({imports.Min():F0} best); {network.NodeCount:N0} nodes, {network.EdgeCount:N0} edges");
 
+        CompareReaders(pbf);
         Queries("Monaco (largest strongly connected part)", network, 5_000);
 
         var buildings = KimBuildings(network, 2_000);
@@ -94,5 +95,57 @@ internal static class CityBenchmark
         return [.. stops.Select(s => new Building($"kim-{s.Id}", $"stop {s.Id}",
             new GeoPoint(minLat + ((s.YFeet - minY) / (maxY - minY) * (maxLat - minLat)), minLon + ((s.XFeet - minX) / (maxX - minX) * (maxLon - minLon))),
             Bins: 1))];
+    }
+
+    /// <summary>
+    /// Reading the PBF alone (no network built), ours against OsmSharp 7.0.0-pre022 (the latest on NuGet, a 2022
+    /// prerelease), each keeping what WasteNotify keeps (every node's position, the tagged nodes, the ways with their
+    /// tags), with the counts compared: the measure of why our reader stays.
+    /// </summary>
+    private static void CompareReaders(string pbf)
+    {
+        var (ours, theirs) = (new List<double>(), new List<double>());
+        (int Nodes, int Tagged, int Ways) oursCount = default, theirsCount = default;
+        for (var i = 0; i < 5; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var data = OsmData.Load(pbf);
+            ours.Add(clock.Elapsed.TotalMilliseconds);
+            oursCount = (data.Positions.Count, data.TaggedNodes.Count, data.Ways.Count);
+
+            clock.Restart();
+            theirsCount = ReadWithOsmSharp(pbf);
+            theirs.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        var (a, b) = (ours.Order().ElementAt(2), theirs.Order().ElementAt(2));
+        Console.WriteLine($"  PBF read alone, median of 5: ours {a:F0} ms, OsmSharp 7.0.0-pre022 {b:F0} ms, ratio {b / a:F1}x; counts (nodes, tagged nodes, ways) ours {oursCount}, OsmSharp {theirsCount}{(oursCount == theirsCount ? ", the same" : ": DIFFERENT")}");
+    }
+
+    private static (int Nodes, int Tagged, int Ways) ReadWithOsmSharp(string pbf)
+    {
+        using var file = File.OpenRead(pbf);
+        var positions = new Dictionary<long, GeoPoint>();
+        var tagged = new List<(long, GeoPoint, Dictionary<string, string>)>();
+        var ways = new List<(long, long[], Dictionary<string, string>)>();
+        foreach (var geo in new OsmSharp.Streams.PBFOsmStreamSource(file))
+        {
+            switch (geo)
+            {
+                case OsmSharp.Node { Id: { } id, Latitude: { } lat, Longitude: { } lon } node:
+                    positions[id] = new GeoPoint(lat, lon);
+                    if (node.Tags is { Count: > 0 } tags)
+                    {
+                        tagged.Add((id, new GeoPoint(lat, lon), tags.ToDictionary(t => t.Key, t => t.Value)));
+                    }
+
+                    break;
+                case OsmSharp.Way { Id: { } id } way:
+                    ways.Add((id, way.Nodes ?? [], way.Tags?.ToDictionary(t => t.Key, t => t.Value) ?? []));
+                    break;
+            }
+        }
+
+        return (positions.Count, tagged.Count, ways.Count);
     }
 }

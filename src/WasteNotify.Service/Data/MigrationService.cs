@@ -29,19 +29,10 @@ public sealed partial class MigrationService(DatabaseMigrator migrator, TimeProv
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var delay = TimeSpan.FromSeconds(1);
-        while (!migrator.IsDone)
+        if (!migrator.IsDone)
         {
-            try
-            {
-                await migrator.EnsureAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
-            {
-                Log.Retrying(logger, ex.Message, delay);
-                await Task.Delay(delay, time, stoppingToken);
-                delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
-            }
+            var retry = DatabaseRetry.Create(time, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), (ex, delay) => Log.Retrying(logger, ex.Message, delay));
+            await retry.ExecuteAsync(async ct => await migrator.EnsureAsync(ct), stoppingToken);
         }
     }
 

@@ -107,23 +107,9 @@ public sealed partial class TruckDirectory(NpgsqlDataSource db, DatabaseMigrator
         }
     }
 
-    private async Task<T> WithRetryAsync<T>(Func<Task<T>> read, CancellationToken ct)
-    {
-        var delay = FirstRetry;
-        while (true)
-        {
-            try
-            {
-                return await read();
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !ct.IsCancellationRequested)
-            {
-                Log.WaitingForDatabase(logger, ex.Message, delay);
-                await Task.Delay(delay, time, ct);
-                delay = delay * 2 < MaxRetry ? delay * 2 : MaxRetry;
-            }
-        }
-    }
+    private async Task<T> WithRetryAsync<T>(Func<Task<T>> read, CancellationToken ct) =>
+        await DatabaseRetry.Create(time, FirstRetry, MaxRetry, (ex, delay) => Log.WaitingForDatabase(logger, ex.Message, delay))
+            .ExecuteAsync(async _ => await read(), ct);
 
     private static partial class Log
     {

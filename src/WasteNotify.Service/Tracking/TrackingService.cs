@@ -125,27 +125,17 @@ public sealed partial class TrackingService(
 
     private async Task StartUpAsync(CancellationToken ct)
     {
-        var delay = TimeSpan.FromSeconds(1);
-        while (true)
+        var retry = DatabaseRetry.Create(time, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), (ex, delay) => Log.StartFailed(logger, ex.Message, delay));
+        await retry.ExecuteAsync(async token =>
         {
-            try
-            {
-                await migrator.EnsureAsync(ct);
-                var city = await cityMap.GetAsync(ct);
-                _tracker = _options.Tracker(city.Facilities);
-                await LoadModelAsync(ct);
-                await ActivateOpenRunsAsync(ct);
-                _ready.TrySetResult();
-                Log.Started(logger, _runs.Count, _serving?.Version);
-                return;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-            {
-                Log.StartFailed(logger, ex.Message, delay);
-                await Task.Delay(delay, time, ct);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-            }
-        }
+            await migrator.EnsureAsync(token);
+            var city = await cityMap.GetAsync(token);
+            _tracker = _options.Tracker(city.Facilities);
+            await LoadModelAsync(token);
+            await ActivateOpenRunsAsync(token);
+        }, ct);
+        _ready.TrySetResult();
+        Log.Started(logger, _runs.Count, _serving?.Version);
     }
 
     private DateOnly LocalDate(DateTimeOffset at) => scheduler.Zone.DateAt(at);

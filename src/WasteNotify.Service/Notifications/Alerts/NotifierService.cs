@@ -48,7 +48,8 @@ public sealed partial class NotifierService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var failures = 0;
+        var retry = DatabaseRetry.Create(time, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10),
+            (ex, delay) => Log.DecideFailed(logger, _batch.Count, ex.Message, delay), DatabaseRetry.IsUnreachable);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -64,17 +65,13 @@ public sealed partial class NotifierService(
 
                 try
                 {
-                    await migrator.EnsureAsync(stoppingToken);
-                    await DecideAsync(stoppingToken);
+                    // Nothing of a batch is stored until it all is: while the database does not answer, it is judged again.
+                    await retry.ExecuteAsync(async ct =>
+                    {
+                        await migrator.EnsureAsync(ct);
+                        await DecideAsync(ct);
+                    }, stoppingToken);
                     _batch.Clear();
-                    failures = 0;
-                }
-                catch (Exception ex) when (ex is NpgsqlException { IsTransient: true } or TimeoutException)
-                {
-                    // Nothing of the batch was stored: it is judged again once the database answers.
-                    var delay = TimeSpan.FromMilliseconds(Math.Min(250 * Math.Pow(2, failures++), 10_000));
-                    Log.DecideFailed(logger, _batch.Count, ex.Message, delay);
-                    await Task.Delay(delay, time, stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

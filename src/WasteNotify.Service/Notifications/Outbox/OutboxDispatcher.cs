@@ -36,37 +36,32 @@ public sealed partial class OutboxDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var failures = 0;
+        var retry = DatabaseRetry.Create(time, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10), (ex, delay) => Log.DatabaseFailed(logger, ex.Message, delay));
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                try
-                {
-                    await migrator.EnsureAsync(stoppingToken);
-                    await RecoverAsync(stoppingToken);
-                    var due = await OutboxRecords.ClaimAsync(db, _options.MaxConcurrency * 4, time.GetUtcNow(), stoppingToken);
-                    failures = 0;
-                    if (due.Count == 0)
-                    {
-                        await _wake.WaitAsync(_options.PollEvery, stoppingToken);
-                        continue;
-                    }
-
-                    await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = stoppingToken },
-                        SendAsync);
-                }
-                catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-                {
-                    var delay = TimeSpan.FromMilliseconds(Math.Min(250 * Math.Pow(2, failures++), 10_000));
-                    Log.DatabaseFailed(logger, ex.Message, delay);
-                    await Task.Delay(delay, time, stoppingToken);
-                }
+                await retry.ExecuteAsync(RoundAsync, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>Claims what is due and sends it, or waits for a message or the next poll.</summary>
+    private async ValueTask RoundAsync(CancellationToken ct)
+    {
+        await migrator.EnsureAsync(ct);
+        await RecoverAsync(ct);
+        var due = await OutboxRecords.ClaimAsync(db, _options.MaxConcurrency * 4, time.GetUtcNow(), ct);
+        if (due.Count == 0)
+        {
+            await _wake.WaitAsync(_options.PollEvery, ct);
+            return;
+        }
+
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = ct }, SendAsync);
     }
 
     private async Task RecoverAsync(CancellationToken ct)
