@@ -91,6 +91,7 @@ public static class Extensions
         services.AddAuthorization(Policies.Add);
         services.AddApiDocumentation();
 
+        services.AddWasteNotifyMetrics();
         services.AddHealthChecks()
             .AddCheck<BrokerHealthCheck>("mqtt")
             .AddCheck<DatabaseHealthCheck>("database");

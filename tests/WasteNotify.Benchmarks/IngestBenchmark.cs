@@ -240,10 +240,10 @@ internal static class IngestBenchmark
     /// <summary>Fixes stored and the per-bucket counts of the received-to-committed histogram, from /metrics.</summary>
     private static async Task<Metrics> MetricsAsync(HttpClient http)
     {
-        var lines = (await http.GetStringAsync("/metrics")).Split('\n');
-        var stored = long.Parse(lines.First(l => l.StartsWith("wastenotify_telemetry_stored_total ", StringComparison.Ordinal)).Split(' ')[1], CultureInfo.InvariantCulture);
-        var cumulative = lines.Where(l => l.StartsWith("wastenotify_telemetry_commit_latency_seconds_bucket", StringComparison.Ordinal))
-            .Select(l => long.Parse(l.Split(' ')[1], CultureInfo.InvariantCulture)).ToArray();
+        var samples = PrometheusText.Parse(await http.GetStringAsync("/metrics"));
+        var stored = (long)samples["wastenotify_telemetry_stored_total"];
+        var cumulative = WasteNotify.Service.Ingest.IngestMetrics.LatencyBuckets.Select(b => b.ToString(CultureInfo.InvariantCulture)).Append("+Inf")
+            .Select(le => (long)samples.GetValueOrDefault($"wastenotify_telemetry_commit_latency_seconds_bucket{{le=\"{le}\"}}")).ToArray();
         return new Metrics(stored, [.. cumulative.Select((c, i) => i == 0 ? c : c - cumulative[i - 1])]);
     }
 

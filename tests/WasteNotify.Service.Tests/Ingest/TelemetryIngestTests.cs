@@ -130,6 +130,14 @@ public sealed class TelemetryIngestTests : IAsyncLifetime
 
         Assert.Equal(bad.Length * 2, metrics["wastenotify_telemetry_received_total"]);
         Assert.Equal(bad.Length, metrics["wastenotify_telemetry_stored_total"]);
+        // Every stored fix is in the commit-latency histogram, and /metrics carries the runtime's, ASP.NET Core's and Npgsql's too.
+        Assert.Equal(bad.Length, metrics["wastenotify_telemetry_commit_latency_seconds_count"]);
+        Assert.Equal(bad.Length, metrics["wastenotify_telemetry_commit_latency_seconds_bucket{le=\"+Inf\"}"]);
+        Assert.Equal(1, metrics["wastenotify_mqtt_connected"]);
+        Assert.Equal(1, metrics["wastenotify_telemetry_database_up"]);
+        Assert.Contains(metrics.Keys, k => k.StartsWith("dotnet_gc_", StringComparison.Ordinal));
+        Assert.Contains(metrics.Keys, k => k.StartsWith("http_server_request_duration_seconds", StringComparison.Ordinal));
+        Assert.Contains(metrics.Keys, k => k.StartsWith("db_client_", StringComparison.Ordinal));
 
         var operatorClient = await _host.ClientAsync(ApiRole.Operator);
         using var sample = JsonDocument.Parse(await operatorClient.GetStringAsync("/api/ingest/rejections?reason=malformed_json"));
@@ -275,12 +283,6 @@ public sealed class TelemetryIngestTests : IAsyncLifetime
         Assert.Contains("bogus", body.RootElement.GetProperty("errors").GetProperty("reason")[0].GetString(), StringComparison.Ordinal);
     }
 
-    private async Task<Dictionary<string, double>> ReadMetricsAsync()
-    {
-        var text = await (await _host.ClientAsync(ApiRole.Pilot)).GetStringAsync("/metrics");
-        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Where(l => !l.StartsWith('#'))
-            .Select(l => l.Split(' '))
-            .ToDictionary(p => p[0], p => double.Parse(p[1], CultureInfo.InvariantCulture));
-    }
+    private async Task<Dictionary<string, double>> ReadMetricsAsync() =>
+        PrometheusText.Parse(await (await _host.ClientAsync(ApiRole.Pilot)).GetStringAsync("/metrics"));
 }
