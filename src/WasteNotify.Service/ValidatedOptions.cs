@@ -17,4 +17,22 @@ public static class ValidatedOptions
         using var provider = services.BuildServiceProvider();
         return provider.GetRequiredService<IOptions<T>>().Value;
     }
+
+    /// <summary>Runs a verb; configuration it refuses (<see cref="GetValidated"/>) is reported, each failure on its line, with exit code 2.</summary>
+    public static async Task<int> RefusingBadConfigurationAsync(Func<Task<int>> verb, TextWriter error)
+    {
+        try
+        {
+            return await verb();
+        }
+        catch (OptionsValidationException e)
+        {
+            foreach (var failure in e.Failures)
+            {
+                await error.WriteLineAsync($"configuration: {failure}");
+            }
+
+            return 2;
+        }
+    }
 }

@@ -23,6 +23,12 @@ public static class EvaluateCommand
 
     public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(error);
+        return await ValidatedOptions.RefusingBadConfigurationAsync(() => EvaluateAsync(args, configuration, output, error, ct), error);
+    }
+
+    private static async Task<int> EvaluateAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken ct)
+    {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(output);
@@ -33,9 +39,11 @@ public static class EvaluateCommand
             return 2;
         }
 
+        // The configuration is judged first, as the host judges it at start.
+        var (tracking, training) = (configuration.GetValidated<TrackingOptions>("Tracking"), configuration.GetValidated<EtaTrainingOptions>("Eta:Training"));
         var result = given is { From: { } from, To: { } to }
             ? await LoggedAsync(configuration, from, to, error, ct)
-            : await TraceAsync(given, configuration, error, ct);
+            : await TraceAsync(given, configuration, tracking, training, error, ct);
         if (result is not { } scored)
         {
             return 1;
@@ -73,7 +81,7 @@ public static class EvaluateCommand
     /// refused (and said so).
     /// </summary>
     private static async Task<(EvaluationReport Report, string Summary)?> TraceAsync(
-        EvaluateArguments given, IConfiguration configuration, TextWriter error, CancellationToken ct)
+        EvaluateArguments given, IConfiguration configuration, TrackingOptions tracking, EtaTrainingOptions training, TextWriter error, CancellationToken ct)
     {
         var (stopsFile, fixesFile) = (given.Stops!, given.Fixes!);
         TraceFiles files;
@@ -92,8 +100,6 @@ public static class EvaluateCommand
             return null;
         }
 
-        var tracking = configuration.GetSection("Tracking").Get<TrackingOptions>() ?? new TrackingOptions();
-        var training = configuration.GetSection("Eta:Training").Get<EtaTrainingOptions>() ?? new EtaTrainingOptions();
         var (tracker, physics) = (tracking.Tracker([]), tracking.Physics());
         // Up to the last bucket's end, which it excludes: nothing further ahead is scored.
         var maxAhead = HorizonBucket.All[^1].To - TimeSpan.FromTicks(1);

@@ -40,6 +40,12 @@ public static class ImportRunsCommand
 
     public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, TimeProvider time, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(error);
+        return await ValidatedOptions.RefusingBadConfigurationAsync(() => ImportAsync(args, configuration, output, error, time, ct), error);
+    }
+
+    private static async Task<int> ImportAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, TimeProvider time, CancellationToken ct)
+    {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
@@ -49,6 +55,9 @@ public static class ImportRunsCommand
             return 2;
         }
 
+        // The configuration is judged first, as the host judges it at start.
+        var (city, tracking, limits) = (configuration.GetValidated<CityOptions>("City"), configuration.GetValidated<TrackingOptions>("Tracking"),
+            configuration.GetValidated<TelemetryLimits>("Ingest"));
         if (new[] { given.Stops, given.Fixes }.FirstOrDefault(f => !File.Exists(f)) is { } missing)
         {
             await error.WriteLineAsync($"no such file: {missing}");
@@ -105,7 +114,6 @@ public static class ImportRunsCommand
             refused += orphan.Fixes.Count;
         }
 
-        var city = configuration.GetSection("City").Get<CityOptions>() ?? new CityOptions();
         var cityZone = TimeZoneInfo.FindSystemTimeZoneById(city.TimeZone);
         try
         {
@@ -124,9 +132,7 @@ public static class ImportRunsCommand
             return 1;
         }
 
-        var tracking = configuration.GetSection("Tracking").Get<TrackingOptions>() ?? new TrackingOptions();
         var tracker = tracking.Tracker([]);
-        var limits = configuration.GetSection("Ingest").Get<TelemetryLimits>() ?? new TelemetryLimits();
         var (imported, again, stored) = (0, 0, 0L);
         var derivedSpeeds = 0;
         var routes = new HashSet<string>(StringComparer.Ordinal);

@@ -31,19 +31,7 @@ public static class TrainCommand
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        try
-        {
-            return await TrainAsync(args, configuration, output, error, time, ct);
-        }
-        catch (Microsoft.Extensions.Options.OptionsValidationException e)
-        {
-            foreach (var failure in e.Failures)
-            {
-                await error.WriteLineAsync($"configuration: {failure}");
-            }
-
-            return 2;
-        }
+        return await ValidatedOptions.RefusingBadConfigurationAsync(() => TrainAsync(args, configuration, output, error, time, ct), error);
     }
 
     private static async Task<int> TrainAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, TimeProvider time, CancellationToken ct)

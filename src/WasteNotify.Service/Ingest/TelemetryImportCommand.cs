@@ -20,19 +20,25 @@ public static class TelemetryImportCommand
 
     public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, TimeProvider time, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(error);
+        return await ValidatedOptions.RefusingBadConfigurationAsync(() => ImportAsync(args, configuration, output, error, time, ct), error);
+    }
+
+    private static async Task<int> ImportAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, TimeProvider time, CancellationToken ct)
+    {
         if (Parse(args) is not ({ } file, var skipBad))
         {
             await error.WriteLineAsync(Usage);
             return 2;
         }
 
+        var limits = configuration.GetValidated<TelemetryLimits>("Ingest"); // judged first, as the host judges it at start
         if (!File.Exists(file))
         {
             await error.WriteLineAsync($"no such file: {file}");
             return 2;
         }
 
-        var limits = configuration.GetSection("Ingest").Get<TelemetryLimits>() ?? new TelemetryLimits();
         var now = time.GetUtcNow();
         TelemetryFile read;
         try
