@@ -56,24 +56,22 @@ public sealed class TrackingOptions : IValidatableObject
     /// <summary>Unloading places beyond the procedural city's own landfill.</summary>
     public List<FacilityOption> Facilities { get; set; } = [];
 
-    /// <summary>Matching and decision thresholds (see <see cref="TrackerOptions"/>).</summary>
-    public double StopRadiusMeters { get; set; } = 30;
+    /// <summary>Matching and decision thresholds: <see cref="TrackerOptions"/>'s, flat under <c>Tracking</c>, with its defaults.</summary>
+    public double StopRadiusMeters { get; set; } = Defaults.Tracker.StopRadiusMeters;
 
-    public TimeSpan MinDwell { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan MinDwell { get; set; } = Defaults.Tracker.MinDwell;
 
-    public TimeSpan SkipDecisionDelay { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan SkipDecisionDelay { get; set; } = Defaults.Tracker.SkipDecisionDelay;
 
-    public TimeSpan OffRouteAfter { get; set; } = TimeSpan.FromMinutes(15);
+    public TimeSpan OffRouteAfter { get; set; } = Defaults.Tracker.OffRouteAfter;
 
-    public TimeSpan LongStopAfter { get; set; } = TimeSpan.FromMinutes(20);
+    public TimeSpan LongStopAfter { get; set; } = Defaults.Tracker.LongStopAfter;
 
-    /// <summary>The physics baseline's typical speed between stops, in metres per second.</summary>
-    [Range(0.5, 30)]
-    public double TypicalSpeedMps { get; set; } = new PhysicsOptions().TypicalSpeedMps;
+    /// <summary>The physics baseline's typical speed between stops, in metres per second (<see cref="PhysicsOptions"/>'s bounds).</summary>
+    public double TypicalSpeedMps { get; set; } = Defaults.Physics.TypicalSpeedMps;
 
-    /// <summary>The physics baseline's time at a stop, in seconds.</summary>
-    [Range(0, 3_600)]
-    public double DwellSeconds { get; set; } = new PhysicsOptions().DwellSeconds;
+    /// <summary>The physics baseline's time at a stop, in seconds (<see cref="PhysicsOptions"/>'s bounds).</summary>
+    public double DwellSeconds { get; set; } = Defaults.Physics.DwellSeconds;
 
     public TrackerOptions Tracker(IEnumerable<GeoPoint> cityFacilities) => new()
     {
@@ -103,6 +101,16 @@ public sealed class TrackingOptions : IValidatableObject
             }
         }
 
+        // The physics baseline's bounds are its own (one place): judged on what these settings make of it.
+        var (baseline, physics) = (Physics(), new List<ValidationResult>());
+        if (!Validator.TryValidateObject(baseline, new ValidationContext(baseline), physics, validateAllProperties: true))
+        {
+            foreach (var failure in physics)
+            {
+                yield return new ValidationResult($"Tracking:{string.Join(", ", failure.MemberNames)}: {failure.ErrorMessage}", failure.MemberNames);
+            }
+        }
+
         if (StopRadiusMeters is < 5 or > 200)
         {
             yield return new ValidationResult("StopRadiusMeters must be from 5 to 200", [nameof(StopRadiusMeters)]);
@@ -115,5 +123,11 @@ public sealed class TrackingOptions : IValidatableObject
                 yield return new ValidationResult($"Facilities[{i}] is not a WGS 84 position", [nameof(Facilities)]);
             }
         }
+    }
+
+    private static class Defaults
+    {
+        public static readonly TrackerOptions Tracker = new();
+        public static readonly PhysicsOptions Physics = new();
     }
 }
