@@ -68,8 +68,8 @@ public static class ImportRunsCommand
         (IReadOnlyList<RunFixes> Runs, IReadOnlyList<RefusedRow> Refused) fixes;
         try
         {
-            stops = await ReadAsync(given.Stops, RecordedStopsCsv.ReadAll, ct);
-            fixes = await ReadAsync(given.Fixes, RecordedFixesCsv.ReadAll, ct);
+            stops = await TraceFiles.ReadAsync(given.Stops, RecordedStopsCsv.ReadAll, ct);
+            fixes = await TraceFiles.ReadAsync(given.Fixes, RecordedFixesCsv.ReadAll, ct);
         }
         catch (ImportException ex)
         {
@@ -206,19 +206,6 @@ public static class ImportRunsCommand
         }
 
         return stops is null || fixes is null ? null : new Options(stops, fixes, tz, skipBad);
-    }
-
-    private static async Task<T> ReadAsync<T>(string file, Func<TextReader, T> read, CancellationToken ct)
-    {
-        var text = await File.ReadAllTextAsync(file, ct);
-        try
-        {
-            return read(new StringReader(text));
-        }
-        catch (ImportException e)
-        {
-            throw new ImportException($"{file}: {e.Location}", e.Field, e.Problem);
-        }
     }
 
     /// <summary>Why a run that read well still cannot be imported, or null.</summary>

@@ -60,7 +60,8 @@ public sealed record TraceFiles(IReadOnlyList<RecordedRun> Runs, IReadOnlyList<R
     /// <summary>Where a model's bands go: model.zip's are model.bands.json.</summary>
     public static string BandsPath(string modelFile) => Path.ChangeExtension(modelFile, ".bands.json");
 
-    private static async Task<T> ReadAsync<T>(string file, Func<TextReader, T> read, CancellationToken ct)
+    /// <summary>Reads a whole CSV file with <paramref name="read"/>; a row it refuses is reported with the file's name before its place.</summary>
+    internal static async Task<T> ReadAsync<T>(string file, Func<TextReader, T> read, CancellationToken ct)
     {
         var text = await File.ReadAllTextAsync(file, ct);
         try
