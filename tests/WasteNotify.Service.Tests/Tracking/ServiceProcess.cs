@@ -19,6 +19,9 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     private ServiceProcess(Process process, StringBuilder output, string url) => (_process, _output, _url) = (process, output, url);
 
+    /// <summary>Its address (http://127.0.0.1:port).</summary>
+    public string Url => _url;
+
     /// <summary>What /health says now (the broker check tells how many messages are unacknowledged), for assertion messages.</summary>
     public async Task<string> HealthAsync()
     {
