@@ -12,7 +12,9 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         _server = server;
         Name = name;
-        ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = true }.ConnectionString;
+        // Connecting may take longer than Npgsql's 15 s when dozens of test hosts start at once on two shared cores (a
+        // connect timeout at start-up was this suite's most frequent flake); a real server is not slower to judge by it.
+        ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = true, Timeout = 60 }.ConnectionString;
         // The checks' own sessions: memory enough that a DISTINCT over a million rows hashes in memory instead of
         // spilling to temporary files, which on a shared machine's slow disk took minutes.
         _checks = new NpgsqlConnectionStringBuilder(ConnectionString) { Options = "-c work_mem=256MB" }.ConnectionString;
