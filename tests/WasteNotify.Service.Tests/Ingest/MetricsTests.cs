@@ -57,6 +57,10 @@ public sealed class MetricsTests
         Assert.Equal(7, metrics["wastenotify_telemetry_commit_latency_seconds_count"]);
         Assert.Equal(7, metrics["wastenotify_telemetry_commit_latency_seconds_bucket{le=\"+Inf\"}"]);
         Assert.Equal((1, 1), (metrics["wastenotify_mqtt_connected"], metrics["wastenotify_telemetry_database_up"]));
+        // The links: the stored fixes went through theirs (in batches), nothing was dropped anywhere.
+        Assert.InRange(metrics[$"wastenotify_pipeline_written_total{{link=\"{PipelineLinks.StoredFixes}\"}}"], 1, 7);
+        Assert.All(new[] { PipelineLinks.StoredFixes, PipelineLinks.RunUpdatesToNotifier, PipelineLinks.RunUpdatesToLive, PipelineLinks.DecidedAlerts },
+            link => Assert.Equal(0, metrics[$"wastenotify_pipeline_dropped_total{{link=\"{link}\"}}"]));
         Assert.Contains(metrics.Keys, k => k.StartsWith("dotnet_gc_", StringComparison.Ordinal));
         Assert.Contains(metrics.Keys, k => k.StartsWith("http_server_request_duration_seconds", StringComparison.Ordinal));
         Assert.Contains(metrics.Keys, k => k.StartsWith("db_client_", StringComparison.Ordinal));
