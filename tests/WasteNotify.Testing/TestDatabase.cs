@@ -14,7 +14,7 @@ public sealed class TestDatabase : IAsyncDisposable
         Name = name;
         // Connecting may take longer than Npgsql's 15 s when dozens of test hosts start at once on two shared cores (a
         // connect timeout at start-up was this suite's most frequent flake); a real server is not slower to judge by it.
-        ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = true, Timeout = 60 }.ConnectionString;
+        ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = true, Timeout = ConnectTimeoutSeconds }.ConnectionString;
         // The checks' own sessions: memory enough that a DISTINCT over a million rows hashes in memory instead of
         // spilling to temporary files, which on a shared machine's slow disk took minutes.
         _checks = new NpgsqlConnectionStringBuilder(ConnectionString) { Options = "-c work_mem=256MB" }.ConnectionString;
@@ -27,6 +27,9 @@ public sealed class TestDatabase : IAsyncDisposable
     /// </summary>
     private const int CheckTimeoutSeconds = 180;
 
+    /// <summary>Connecting, for the test's hosts and for creating the database (see the constructor).</summary>
+    private const int ConnectTimeoutSeconds = 60;
+
     public string Name { get; }
 
     public string ConnectionString { get; }
@@ -34,7 +37,7 @@ public sealed class TestDatabase : IAsyncDisposable
     public static async Task<TestDatabase> CreateAsync(string? server = null)
     {
         var database = new TestDatabase(server ?? TestEnvironment.PostgresServer, TestEnvironment.UniqueName("wn_test"));
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database._server) { Database = "postgres", Pooling = false }.ConnectionString);
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database._server) { Database = "postgres", Pooling = false, Timeout = ConnectTimeoutSeconds }.ConnectionString);
         await connection.OpenAsync();
         await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{database.Name}\"", connection);
         await cmd.ExecuteNonQueryAsync();
