@@ -12,49 +12,39 @@ public sealed class Wakeup(TimeProvider time)
 
     public void Set() => _signal.Writer.TryWrite(true);
 
-    /// <summary>Returns when woken or after <paramref name="timeout"/> (at once if it is not positive); throws only when <paramref name="ct"/> is cancelled.</summary>
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken ct)
+    /// <summary>
+    /// Returns when woken, when one of <paramref name="orReady"/> completes (a stage link's <c>WaitToReadAsync</c>), or
+    /// after <paramref name="timeout"/> (at once if it is not positive); throws only when <paramref name="ct"/> is cancelled.
+    /// </summary>
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken ct, params Func<CancellationToken, ValueTask<bool>>[] orReady)
     {
-        if (timeout > TimeSpan.Zero)
-        {
-            using var timer = new CancellationTokenSource(timeout, time);
-            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
-            try
-            {
-                await _signal.Reader.WaitToReadAsync(waiting.Token);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-            }
-        }
-
-        ct.ThrowIfCancellationRequested();
+        await WaitAnyAsync(time, timeout, ct, [_signal.Reader.WaitToReadAsync, .. orReady]);
         _signal.Reader.TryRead(out _);
     }
 
     /// <summary>
-    /// Returns when woken, when one of <paramref name="orReady"/> completes (a channel reader's <c>WaitToReadAsync</c>:
-    /// the stage's links have something), or after <paramref name="timeout"/>; throws only when <paramref name="ct"/> is cancelled.
+    /// Returns when one of <paramref name="ready"/> completes (a stage link's <c>WaitToReadAsync</c>), or after
+    /// <paramref name="timeout"/> (at once if it is not positive): the wait of a loop that nothing but its links and its
+    /// clock wake. Throws only when <paramref name="ct"/> is cancelled.
     /// </summary>
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken ct, params Func<CancellationToken, ValueTask<bool>>[] orReady)
+    public static async Task WaitAnyAsync(TimeProvider time, TimeSpan timeout, CancellationToken ct, params Func<CancellationToken, ValueTask<bool>>[] ready)
     {
-        using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var waits = new Task[orReady.Length + 1];
-        waits[0] = WaitAsync(timeout, done.Token);
-        for (var i = 0; i < orReady.Length; i++)
+        ArgumentOutOfRangeException.ThrowIfZero(ready.Length);
+        if (timeout > TimeSpan.Zero)
         {
-            waits[i + 1] = orReady[i](done.Token).AsTask();
-        }
-
-        await Task.WhenAny(waits);
-        await done.CancelAsync();
-        try
-        {
-            await Task.WhenAll(waits);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // The waits that lost the race, cancelled.
+            using var timer = new CancellationTokenSource(timeout, time);
+            using var done = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
+            var waits = Array.ConvertAll(ready, r => r(done.Token).AsTask());
+            try
+            {
+                await Task.WhenAny(waits);
+                await done.CancelAsync();
+                await Task.WhenAll(waits);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // The timeout, or the waits that lost the race, cancelled.
+            }
         }
 
         ct.ThrowIfCancellationRequested();

@@ -1,8 +1,8 @@
-using WasteNotify.Core.City;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
+using WasteNotify.Core.City;
 using WasteNotify.Core.Simulation;
 using WasteNotify.Service.Data;
 using WasteNotify.Testing;

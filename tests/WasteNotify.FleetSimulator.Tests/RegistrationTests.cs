@@ -1,7 +1,7 @@
-using WasteNotify.Core.City;
 using System.Globalization;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using WasteNotify.Core.City;
 using WasteNotify.Core.Simulation;
 using WasteNotify.Service.Security;
 using WasteNotify.Service.Tests;

@@ -1,6 +1,6 @@
-using WasteNotify.Core.City;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using WasteNotify.Core.City;
 using WasteNotify.Service.Data;
 
 namespace WasteNotify.Service.City;

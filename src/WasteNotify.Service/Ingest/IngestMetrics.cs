@@ -6,7 +6,7 @@ namespace WasteNotify.Service.Ingest;
 
 /// <summary>
 /// Ingest's counters, published on the "WasteNotify.Ingest" meter (OpenTelemetry exports it at /metrics, with the
-/// runtime's, ASP.NET Core's, HttpClient's and Npgsql's) and read by the health check and the tests.
+/// runtime's, ASP.NET Core's, HttpClient's and Npgsql's) and read by the tests and the benchmarks.
 /// </summary>
 public sealed class IngestMetrics
 {

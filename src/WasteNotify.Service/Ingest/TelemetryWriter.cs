@@ -188,18 +188,15 @@ public sealed partial class TelemetryWriter(
     }
 
     /// <summary>
-    /// A graceful stop stores what it can within the timeout. Whatever is left is not acknowledged: the broker keeps the
-    /// QoS 1 messages in the session and delivers them again at the next start; only QoS 0 fixes are lost, and counted.
-    /// </summary>
-    /// <summary>
     /// Gives tracking what was just committed, waiting while it is behind: back-pressure reaches the broker, and no
     /// stored fix is lost to tracking. Once stopping it does not wait (tracking has stopped first): at its next start
     /// tracking rebuilds every open run from the stored fixes.
     /// </summary>
     private async Task HandOverAsync(IReadOnlyList<TelemetryFix> fixes, CancellationToken cancellationToken)
     {
-        if (stored.TryWrite(fixes) || _stopping)
+        if (_stopping)
         {
+            stored.TryWrite(fixes);
             return;
         }
 
@@ -212,6 +209,10 @@ public sealed partial class TelemetryWriter(
         }
     }
 
+    /// <summary>
+    /// A graceful stop stores what it can within the timeout. Whatever is left is not acknowledged: the broker keeps the
+    /// QoS 1 messages in the session and delivers them again at the next start; only QoS 0 fixes are lost, and counted.
+    /// </summary>
     private async Task FlushOnStopAsync(List<IngestEntry> batch)
     {
         _stopping = true;

@@ -23,7 +23,6 @@ public sealed partial class LivePush(
     private readonly Queue<RunEventView> _events = new();
     private readonly ConcurrentDictionary<string, int> _watched = new(StringComparer.Ordinal);
     private readonly HashSet<(long Run, string Building, string Kind)> _toldBuildings = [];
-    private readonly Wakeup _wake = new(time);
 
     public void Watch(string buildingId) => _watched.AddOrUpdate(buildingId, 1, (_, n) => n + 1);
 
@@ -58,7 +57,7 @@ public sealed partial class LivePush(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                await _wake.WaitAsync(nextRuns - time.GetUtcNow(), stoppingToken, updates.Reader.WaitToReadAsync, alerts.Reader.WaitToReadAsync);
+                await Wakeup.WaitAnyAsync(time, nextRuns - time.GetUtcNow(), stoppingToken, updates.Reader.WaitToReadAsync, alerts.Reader.WaitToReadAsync);
                 Drain();
 
                 try

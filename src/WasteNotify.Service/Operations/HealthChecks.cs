@@ -2,7 +2,6 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using WasteNotify.Messaging;
 using WasteNotify.Service.Ingest;
-using WasteNotify.Service.Http;
 
 namespace WasteNotify.Service.Operations;
 

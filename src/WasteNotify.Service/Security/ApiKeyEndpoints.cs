@@ -41,7 +41,7 @@ public static class ApiKeyEndpoints
 
         var name = string.IsNullOrWhiteSpace(input.Name) ? null : input.Name.Trim();
         var key = await keys.CreateAsync(role, name, ct);
-        var id = key.Split('_', 3)[1];
+        var id = ApiKeys.IdOf(key)!;
         return Results.Created($"/api/keys/{id}", new CreatedApiKey(id, key, role.ToString().ToLowerInvariant(), name));
     }
 }

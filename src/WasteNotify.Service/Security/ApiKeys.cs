@@ -30,6 +30,9 @@ public enum RevokeOutcome
 /// </summary>
 public sealed class ApiKeys(NpgsqlDataSource dataSource, TimeProvider time)
 {
+    /// <summary>The public id of a key <c>wn_{id}_{secret}</c>; null for anything else.</summary>
+    public static string? IdOf(string key) => key.Split('_', 3) is ["wn", var id, _] ? id : null;
+
     /// <summary>A role by its name, in any case ("admin", "Operator"); not by number.</summary>
     public static bool TryParseRole(string? text, out ApiRole role) =>
         Enum.TryParse(text, ignoreCase: true, out role) && Enum.IsDefined(role) && !int.TryParse(text, out _);
@@ -97,7 +100,7 @@ public sealed class ApiKeys(NpgsqlDataSource dataSource, TimeProvider time)
     /// </summary>
     public async Task<RevokeOutcome> RevokeAsync(string idOrKey, bool keepAnAdmin, CancellationToken cancellationToken)
     {
-        var id = idOrKey.Split('_', 3) is ["wn", var inKey, _] ? inKey : idOrKey;
+        var id = IdOf(idOrKey) ?? idOrKey;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var lockAdmins = new NpgsqlCommand("SELECT id FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL FOR UPDATE", connection, transaction))

@@ -51,7 +51,7 @@ public sealed class LiveRuns(IReadOnlyList<StageChannel<RunUpdate>> updates)
     private readonly ConcurrentDictionary<long, RunSnapshot> _runs = new();
     private readonly ConcurrentDictionary<string, long> _runOfBuilding = new(StringComparer.Ordinal);
 
-    /// <summary>The links the updates fan out to, for the operations page.</summary>
+    /// <summary>The links the updates fan out to, as the wiring gave them.</summary>
     public IReadOnlyList<StageChannel<RunUpdate>> Links => updates;
 
     public RunSnapshot? Get(long runId) => _runs.GetValueOrDefault(runId);

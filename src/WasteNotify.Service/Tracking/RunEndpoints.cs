@@ -1,6 +1,6 @@
-using WasteNotify.Core.City;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using WasteNotify.Core.City;
 using WasteNotify.Service.City;
 using WasteNotify.Service.Security;
 using WasteNotify.Service.Http;

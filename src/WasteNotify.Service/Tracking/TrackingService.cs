@@ -1,7 +1,7 @@
-using WasteNotify.Core.City;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using WasteNotify.Core.City;
 using WasteNotify.Core.Prediction;
 using WasteNotify.Core.Telemetry;
 using WasteNotify.Core.Tracking;

@@ -1,6 +1,6 @@
-using WasteNotify.Core.Prediction;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using WasteNotify.Core.Prediction;
 using WasteNotify.Core.Prediction.Evaluation;
 using WasteNotify.Core.Simulation;
 using WasteNotify.Service.Eta;

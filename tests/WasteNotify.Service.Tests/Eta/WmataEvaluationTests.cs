@@ -1,5 +1,5 @@
-using WasteNotify.Core.Prediction;
 using System.Globalization;
+using WasteNotify.Core.Prediction;
 using WasteNotify.Service.Eta;
 using WasteNotify.Testing;
 

@@ -1,6 +1,6 @@
-using WasteNotify.Core.City;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using WasteNotify.Core.City;
 using WasteNotify.Core.Notifications;
 using WasteNotify.Service.City;
 using WasteNotify.Service.Data;
@@ -36,7 +36,6 @@ public sealed partial class NotifierService(
 {
     private const int BatchSize = 2_000;
     private readonly NotificationOptions _options = options.Value;
-    private readonly Wakeup _wake = new(time);
     private readonly Dictionary<long, Dictionary<(string Building, long Concierge), SentAlerts>> _sent = [];
     private readonly List<RunUpdate> _batch = [];
     private DateTimeOffset _nextSweep;
@@ -87,9 +86,9 @@ public sealed partial class NotifierService(
         }
     }
 
-    /// <summary>Until an update, a sweep asked for, or the next periodic sweep.</summary>
+    /// <summary>Until an update (a cancelled or finished run asks for a sweep through one), or the next periodic sweep.</summary>
     private async Task WaitAsync(CancellationToken ct) =>
-        await _wake.WaitAsync(_nextSweep - time.GetUtcNow(), ct, updates.Reader.WaitToReadAsync);
+        await Wakeup.WaitAnyAsync(time, _nextSweep - time.GetUtcNow(), ct, updates.Reader.WaitToReadAsync);
 
     private async Task DecideAsync(CancellationToken ct)
     {
