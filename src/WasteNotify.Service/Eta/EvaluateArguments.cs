@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 
 namespace WasteNotify.Service.Eta;
@@ -10,8 +11,6 @@ namespace WasteNotify.Service.Eta;
 /// </summary>
 public sealed record EvaluateArguments(DateOnly? From, DateOnly? To, string? Stops, string? Fixes, string? Model, string? Bands, string? Csv)
 {
-    private static readonly string[] Options = ["--from", "--to", "--stops", "--fixes", "--model", "--bands", "--csv", "--test-from", "--tz", "--predictions"];
-
     /// <summary>Only runs starting from this local date on are scored; history (and training, without --model) come from the earlier ones.</summary>
     public DateOnly? TestFrom { get; init; }
 
@@ -24,53 +23,41 @@ public sealed record EvaluateArguments(DateOnly? From, DateOnly? To, string? Sto
     /// <summary>Where to write one row per prediction with every predictor's answer.</summary>
     public string? Predictions { get; init; }
 
-    /// <summary>The arguments, or null with what is wrong with them in <paramref name="problem"/>.</summary>
-    public static EvaluateArguments? Parse(string[] args, out string problem)
+    /// <summary>
+    /// The <c>evaluate</c> command: its options, the checks of how they combine (a usage error each) and
+    /// <paramref name="run"/> given the arguments they make.
+    /// </summary>
+    public static Command Command(string description, Func<EvaluateArguments, CancellationToken, Task<int>> run)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var given = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = args is ["evaluate", ..] ? 1 : 0; i < args.Length; i++)
+        ArgumentNullException.ThrowIfNull(run);
+        var from = Verbs.Date("--from", "the logged predictions: the first service day scored");
+        var to = Verbs.Date("--to", "the logged predictions: the last service day scored");
+        var (stops, fixes) = (Verbs.StopsFile(required: false), Verbs.FixesFile(required: false));
+        var model = Verbs.ExistingFile("--model", "MODEL.zip", "a trace: the model to score beside the baselines (what train --out wrote)");
+        var bands = Verbs.ExistingFile("--bands", "BANDS.json", "a trace: that model's early/late bands (by default the file train wrote beside it)");
+        var testFrom = Verbs.Value("--test-from", "DATE|TIME", "a trace: score only the runs from this local date (YYYY-MM-DD) or time with its offset "
+            + "(2026-02-16T13:00-05:00) on; without --model, a model is trained on the earlier ones",
+            check: text => Date(text) is null && Time(text) is null ? $"--test-from '{text}' is neither a date YYYY-MM-DD nor a time with its offset (2026-02-16T13:00-05:00)" : null);
+        var tz = Verbs.TimeZone();
+        var predictions = Verbs.NewFile("--predictions", "PREDICTIONS.csv", "a trace: one row per prediction with every predictor's answer");
+        var csv = Verbs.NewFile("--csv", "OUT.csv", "the scores by horizon as CSV");
+        var command = new Command("evaluate", description) { from, to, stops, fixes, model, bands, testFrom, tz, predictions, csv };
+        command.SetAction(parsed =>
         {
-            var name = args[i];
-            problem = !Options.Contains(name) ? $"unknown option '{name}'"
-                : i + 1 == args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal) ? $"{name} needs a value"
-                : !given.TryAdd(name, args[++i]) ? $"{name} is given twice"
-                : "";
-            if (problem.Length > 0)
-            {
-                return null;
-            }
-        }
-
-        string? Get(string name) => given.GetValueOrDefault(name);
-        var (from, to) = (Date(Get("--from")), Date(Get("--to")));
-        var arguments = new EvaluateArguments(from, to, Get("--stops"), Get("--fixes"), Get("--model"), Get("--bands"), Get("--csv"))
+            var (logged, trace) = (parsed.AnyGiven(from, to), parsed.AnyGiven(stops, fixes, model, bands, testFrom, tz, predictions));
+            Option[] needed = logged ? [from, to] : [stops, fixes];
+            return logged && trace ? "give --from/--to (the logged predictions) or --stops/--fixes [--model/--bands] (a recorded trace), not both"
+                : !logged && !trace ? "give --from and --to (the logged predictions) or --stops and --fixes (a recorded trace)"
+                : needed.FirstOrDefault(o => !parsed.AnyGiven(o)) is { } missing ? $"{missing.Name} is missing"
+                : parsed.GetValue(from) > parsed.GetValue(to) ? $"--from {parsed.GetValue(from):yyyy-MM-dd} is after --to {parsed.GetValue(to):yyyy-MM-dd}"
+                : parsed.AnyGiven(bands) && !parsed.AnyGiven(model) ? "--bands needs --model (the residual bands of that model)"
+                : null;
+        }, (parsed, ct) => run(new EvaluateArguments(parsed.GetValue(from), parsed.GetValue(to), parsed.GetValue(stops), parsed.GetValue(fixes),
+            parsed.GetValue(model), parsed.GetValue(bands), parsed.GetValue(csv))
         {
-            TestFrom = Date(Get("--test-from")), TestFromTime = Time(Get("--test-from")), TimeZone = Get("--tz"), Predictions = Get("--predictions"),
-        };
-        problem = Check(given, arguments) ?? "";
-        return problem.Length == 0 ? arguments : null;
-    }
-
-    private static string? Check(Dictionary<string, string> given, EvaluateArguments a)
-    {
-        bool Has(string name) => given.ContainsKey(name);
-        var (logged, trace) = (Has("--from") || Has("--to"),
-            new[] { "--stops", "--fixes", "--model", "--bands", "--test-from", "--tz", "--predictions" }.Any(Has));
-        string[] needed = logged ? ["--from", "--to"] : ["--stops", "--fixes"];
-        return logged && trace ? "give --from/--to (the logged predictions) or --stops/--fixes [--model/--bands] (a recorded trace), not both"
-            : !logged && !trace ? "give --from and --to (the logged predictions) or --stops and --fixes (a recorded trace)"
-            : needed.FirstOrDefault(n => !Has(n)) is { } missing ? $"{missing} is missing"
-            : logged && a.From is null ? $"--from '{given["--from"]}' is not a date YYYY-MM-DD"
-            : logged && a.To is null ? $"--to '{given["--to"]}' is not a date YYYY-MM-DD"
-            : a.From > a.To ? $"--from {given["--from"]} is after --to {given["--to"]}"
-            : Has("--bands") && !Has("--model") ? "--bands needs --model (the residual bands of that model)"
-            : Has("--test-from") && a.TestFrom is null && a.TestFromTime is null
-                ? $"--test-from '{given["--test-from"]}' is neither a date YYYY-MM-DD nor a time with its offset (2026-02-16T13:00-05:00)"
-            : new[] { a.Stops, a.Fixes, a.Model, a.Bands }.FirstOrDefault(f => f is not null && !File.Exists(f)) is { } absent ? $"no such file: {absent}"
-            : new[] { ("--csv", a.Csv), ("--predictions", a.Predictions) }.FirstOrDefault(o => o.Item2 is not null
-                && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(o.Item2)))) is { Item2: not null } bad ? $"{bad.Item1} {bad.Item2}: no such directory"
-            : null;
+            TestFrom = Date(parsed.GetValue(testFrom)), TestFromTime = Time(parsed.GetValue(testFrom)), TimeZone = parsed.GetValue(tz), Predictions = parsed.GetValue(predictions),
+        }, ct));
+        return command;
     }
 
     private static DateTimeOffset? Time(string? text) =>

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using WasteNotify.Core.City;
 using WasteNotify.Core.Prediction;
 using WasteNotify.Core.Prediction.Evaluation;
@@ -15,30 +16,20 @@ namespace WasteNotify.Service.Eta;
 /// </summary>
 public static class EvaluateCommand
 {
-    public const string Usage = """
-        usage: wastenotify evaluate --from YYYY-MM-DD --to YYYY-MM-DD [--csv OUT.csv]
-               wastenotify evaluate --stops STOPS.csv --fixes FIXES.csv [--model MODEL.zip [--bands BANDS.json]] [--test-from YYYY-MM-DD]
-                                    [--tz ZONE] [--predictions PREDICTIONS.csv] [--csv OUT.csv]
-        """;
+    public static Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken ct) =>
+        Verbs.RunAsync(Create(configuration, output, error), args, output, error, ct);
 
-    public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken ct)
+    /// <summary>The <c>evaluate</c> verb (its options are <see cref="EvaluateArguments"/>).</summary>
+    public static Command Create(IConfiguration configuration, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        return await ValidatedOptions.RefusingBadConfigurationAsync(() => EvaluateAsync(args, configuration, output, error, ct), error);
+        return EvaluateArguments.Command("Arrival predictions scored against the actual arrivals by horizon, the model beside the naive and physics "
+            + "baselines: those the service logged for the runs of --from to --to, or replayed from a recorded trace (--stops, --fixes).",
+            (given, ct) => ValidatedOptions.RefusingBadConfigurationAsync(() => EvaluateAsync(given, configuration, output, error, ct), error));
     }
 
-    private static async Task<int> EvaluateAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken ct)
+    private static async Task<int> EvaluateAsync(EvaluateArguments given, IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(configuration);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(error);
-        if (EvaluateArguments.Parse(args, out var problem) is not { } given)
-        {
-            await error.WriteLineAsync($"{problem}\n{Usage}");
-            return 2;
-        }
-
         // The configuration is judged first, as the host judges it at start.
         var (tracking, training) = (configuration.GetValidated<TrackingOptions>("Tracking"), configuration.GetValidated<EtaTrainingOptions>("Eta:Training"));
         var result = given is { From: { } from, To: { } to }

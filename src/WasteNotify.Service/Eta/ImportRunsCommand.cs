@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -35,35 +36,28 @@ namespace WasteNotify.Service.Eta;
 /// </remarks>
 public static class ImportRunsCommand
 {
-    public const string Usage = "usage: wastenotify import-runs --stops STOPS.csv --fixes FIXES.csv [--tz ZONE] [--skip-bad]";
     private const int FixBatch = 5_000;
 
-    public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, TimeProvider time, CancellationToken ct)
+    public static Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, TimeProvider time, CancellationToken ct) =>
+        Verbs.RunAsync(Create(configuration, output, error, time), args, output, error, ct);
+
+    /// <summary>The <c>import-runs</c> verb.</summary>
+    public static Command Create(IConfiguration configuration, TextWriter output, TextWriter error, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(error);
-        return await ValidatedOptions.RefusingBadConfigurationAsync(() => ImportAsync(args, configuration, output, error, time, ct), error);
+        var (stops, fixes, tz, skipBad) = (Verbs.StopsFile(required: true), Verbs.FixesFile(required: true), Verbs.TimeZone(), Verbs.SkipBad());
+        var command = new Command("import-runs", "Loads recorded runs (a city's past AVL and stop logs) as finished runs, for train and the "
+            + "nightly training to learn from; importing again changes nothing.") { stops, fixes, tz, skipBad };
+        command.SetAction((parsed, ct) => ValidatedOptions.RefusingBadConfigurationAsync(() => ImportAsync(
+            new Arguments(parsed.GetRequiredValue(stops), parsed.GetRequiredValue(fixes), parsed.GetValue(tz), parsed.GetValue(skipBad)),
+            configuration, output, error, time, ct), error));
+        return command;
     }
 
-    private static async Task<int> ImportAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, TimeProvider time, CancellationToken ct)
+    private static async Task<int> ImportAsync(Arguments given, IConfiguration configuration, TextWriter output, TextWriter error, TimeProvider time, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(error);
-        if (Parse(args) is not { } given)
-        {
-            await error.WriteLineAsync(Usage);
-            return 2;
-        }
-
         // The configuration is judged first, as the host judges it at start.
         var (city, tracking, limits) = (configuration.GetValidated<CityOptions>("City"), configuration.GetValidated<TrackingOptions>("Tracking"),
             configuration.GetValidated<TelemetryLimits>("Ingest"));
-        if (new[] { given.Stops, given.Fixes }.FirstOrDefault(f => !File.Exists(f)) is { } missing)
-        {
-            await error.WriteLineAsync($"no such file: {missing}");
-            return 2;
-        }
-
         RecordedStopsFile stops;
         (IReadOnlyList<RunFixes> Runs, IReadOnlyList<RefusedRow> Refused) fixes;
         try
@@ -181,32 +175,7 @@ public static class ImportRunsCommand
         return 1;
     }
 
-    private sealed record Options(string Stops, string Fixes, string? Tz, bool SkipBad);
-
-    private static Options? Parse(string[] args)
-    {
-        if (args is not ["import-runs", .. var rest])
-        {
-            return null;
-        }
-
-        string? stops = null, fixes = null, tz = null;
-        var skipBad = false;
-        for (var i = 0; i < rest.Length; i++)
-        {
-            var value = i + 1 < rest.Length ? rest[i + 1] : null;
-            switch (rest[i], value)
-            {
-                case ("--stops", { } v): stops = v; i++; break;
-                case ("--fixes", { } v): fixes = v; i++; break;
-                case ("--tz", { } v): tz = v; i++; break;
-                case ("--skip-bad", _): skipBad = true; break;
-                default: return null;
-            }
-        }
-
-        return stops is null || fixes is null ? null : new Options(stops, fixes, tz, skipBad);
-    }
+    private sealed record Arguments(string Stops, string Fixes, string? Tz, bool SkipBad);
 
     /// <summary>Why a run that read well still cannot be imported, or null.</summary>
     private static string? Problem(RecordedRun run, Dictionary<string, RunFixes> fixes)

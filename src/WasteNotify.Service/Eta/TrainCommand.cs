@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -20,48 +21,47 @@ namespace WasteNotify.Service.Eta;
 /// </summary>
 public static class TrainCommand
 {
-    public const string Usage = """
-        usage: wastenotify train [--days N] [--today YYYY-MM-DD]
-               wastenotify train --stops STOPS.csv --fixes FIXES.csv --out MODEL.zip [--tz ZONE]
-        """;
+    public static Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, TimeProvider time, CancellationToken ct) =>
+        Verbs.RunAsync(Create(configuration, output, error, time), args, output, error, ct);
 
-    public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, TimeProvider time, CancellationToken ct)
+    /// <summary>The <c>train</c> verb: from the database's finished runs, or (<c>--stops --fixes --out</c>) from a recorded trace alone.</summary>
+    public static Command Create(IConfiguration configuration, TextWriter output, TextWriter error, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        return await ValidatedOptions.RefusingBadConfigurationAsync(() => TrainAsync(args, configuration, output, error, time, ct), error);
+        var days = new Option<int?>("--days") { HelpName = "N", Description = "learn from the finished runs of the last N days before today, 2 to 3650 (default Eta:Nightly:HistoryDays)" };
+        days.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is not (null or (>= 2 and <= 3_650)))
+            {
+                result.AddError("--days takes 2 to 3650");
+            }
+        });
+        var today = Verbs.Date("--today", "the day the history ends before (default: today in the city)");
+        var (stops, fixes, tz) = (Verbs.StopsFile(required: false), Verbs.FixesFile(required: false), Verbs.TimeZone());
+        var model = Verbs.NewFile("--out", "MODEL.zip", "from a trace: where to write the model (its bands beside it, for evaluate --model)");
+        var command = new Command("train", "Trains the arrival model on the finished runs of the last days, prints its held-out scores beside the serving "
+            + "model's and the baselines', stores it and promotes it if it is better (the service picks it up). With --stops, --fixes and --out: "
+            + "on a recorded trace alone, no database.") { days, today, stops, fixes, model, tz };
+        command.SetAction(
+            parsed => !parsed.AnyGiven(stops, fixes, model, tz) ? null
+                : parsed.AnyGiven(days, today) ? "--days and --today are for training from the database, not with --stops/--fixes/--out"
+                : new[] { stops, fixes, model }.FirstOrDefault(o => !parsed.AnyGiven(o)) is { } missing ? $"{missing.Name} is missing"
+                : null,
+            (parsed, ct) => ValidatedOptions.RefusingBadConfigurationAsync(() => parsed.GetValue(stops) is { } stopsFile
+                ? FromFilesAsync(stopsFile, parsed.GetRequiredValue(fixes), parsed.GetRequiredValue(model), parsed.GetValue(tz), configuration, output, error, ct)
+                : FromDatabaseAsync(parsed.GetValue(days), parsed.GetValue(today), configuration, output, error, time, ct), error));
+        return command;
     }
 
-    private static async Task<int> TrainAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, TimeProvider time, CancellationToken ct)
+    private static async Task<int> FromDatabaseAsync(int? givenDays, DateOnly? givenToday, IConfiguration configuration, TextWriter output, TextWriter error, TimeProvider time, CancellationToken ct)
     {
-        if (args.Contains("--stops") || args.Contains("--fixes") || args.Contains("--out"))
-        {
-            return await FromFilesAsync(args, configuration, output, error, ct);
-        }
-
         var nightly = configuration.GetValidated<NightlyTrainingOptions>("Eta:Nightly");
         var city = configuration.GetValidated<CityOptions>("City");
         var (tracking, trainingOptions) = (configuration.GetValidated<TrackingOptions>("Tracking"), configuration.GetValidated<EtaTrainingOptions>("Eta:Training"));
         var zone = TimeZoneInfo.FindSystemTimeZoneById(city.TimeZone);
-        var (days, today) = (nightly.HistoryDays, zone.DateAt(time.GetUtcNow()));
-        for (var i = 1; i < args.Length; i += 2)
-        {
-            var value = i + 1 < args.Length ? args[i + 1] : null;
-            var ok = (args[i], value) switch
-            {
-                ("--days", { } v) => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out days) && days is >= 2 and <= 3_650,
-                ("--today", { } v) => DateOnly.TryParseExact(v, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out today),
-                _ => false,
-            };
-            if (!ok)
-            {
-                await error.WriteLineAsync($"bad option {args[i]} {value}: --days takes 2 to 3650, --today a date YYYY-MM-DD\n{Usage}");
-                return 2;
-            }
-        }
-
+        var (days, today) = (givenDays ?? nightly.HistoryDays, givenToday ?? zone.DateAt(time.GetUtcNow()));
         await using var db = await CliDatabase.OpenAsync(configuration, error, ct);
         if (db is null)
         {
@@ -88,34 +88,14 @@ public static class TrainCommand
     /// <see cref="EtaTrainingOptions.HoldoutDays"/> days held out to choose per horizon and calibrate; written as ML.NET's
     /// zip with its bands beside it (<see cref="TraceFiles.BandsPath"/>), for <c>evaluate --model</c>.
     /// </summary>
-    private static async Task<int> FromFilesAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken ct)
+    private static async Task<int> FromFilesAsync(string stops, string fixes, string zip, string? tz, IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken ct)
     {
         var tracking = configuration.GetValidated<TrackingOptions>("Tracking");
         var training = configuration.GetValidated<EtaTrainingOptions>("Eta:Training");
-        var given = new Dictionary<string, string>(StringComparer.Ordinal);
-        string? problem = null;
-        for (var i = args is ["train", ..] ? 1 : 0; i < args.Length && problem is null; i += 2)
-        {
-            problem = args[i] is not ("--stops" or "--fixes" or "--out" or "--tz") ? $"unknown option '{args[i]}' with --stops"
-                : i + 1 == args.Length ? $"{args[i]} needs a value"
-                : !given.TryAdd(args[i], args[i + 1]) ? $"{args[i]} is given twice"
-                : null;
-        }
-
-        problem ??= new[] { "--stops", "--fixes", "--out" }.FirstOrDefault(o => !given.ContainsKey(o)) is { } missing ? $"{missing} is missing"
-            : new[] { given["--stops"], given["--fixes"] }.FirstOrDefault(f => !File.Exists(f)) is { } absent ? $"no such file: {absent}"
-            : !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(given["--out"]))) ? $"--out {given["--out"]}: no such directory"
-            : null;
-        if (problem is not null)
-        {
-            await error.WriteLineAsync($"{problem}\n{Usage}");
-            return 2;
-        }
-
         TraceFiles files;
         try
         {
-            files = await TraceFiles.ReadAsync(given["--stops"], given["--fixes"], given.GetValueOrDefault("--tz"), configuration, ct);
+            files = await TraceFiles.ReadAsync(stops, fixes, tz, configuration, ct);
         }
         catch (ImportException e)
         {
@@ -132,11 +112,11 @@ public static class TrainCommand
         }
         catch (ArgumentException e)
         {
-            await error.WriteLineAsync($"no model trained from {given["--stops"]}: {e.Message}");
+            await error.WriteLineAsync($"no model trained from {stops}: {e.Message}");
             return 1;
         }
 
-        var (zip, bands) = (given["--out"], TraceFiles.BandsPath(given["--out"]));
+        var bands = TraceFiles.BandsPath(zip);
         await File.WriteAllBytesAsync(zip, trained.Model.Save(), ct);
         await File.WriteAllTextAsync(bands, trained.Model.BandsJson(), ct);
         await output.WriteAsync(EvaluationReport.Score(EtaTrainer.Score(trained.Samples, trained.Model, physics)).FormatTable());

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using WasteNotify.Core.City;
 using WasteNotify.Core.Telemetry;
@@ -15,29 +16,26 @@ namespace WasteNotify.Service.Ingest;
 /// </summary>
 public static class TelemetryImportCommand
 {
-    public const string Usage = "usage: wastenotify telemetry import --file FIXES.csv [--skip-bad]";
     private const int BatchSize = 5_000;
 
-    public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, TimeProvider time, CancellationToken ct)
+    public static Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, TimeProvider time, CancellationToken ct) =>
+        Verbs.RunAsync(Create(configuration, output, error, time), args, output, error, ct);
+
+    /// <summary>The <c>telemetry</c> verb: <c>import</c>.</summary>
+    public static Command Create(IConfiguration configuration, TextWriter output, TextWriter error, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(error);
-        return await ValidatedOptions.RefusingBadConfigurationAsync(() => ImportAsync(args, configuration, output, error, time, ct), error);
+        var file = Verbs.ExistingFile("--file", "FIXES.csv", "the fixes: truck_id, ts (with its offset), lat, lon, and optionally seq, speed_mps, heading_deg", required: true);
+        var skipBad = Verbs.SkipBad();
+        var import = new Command("import", "Loads recorded fixes through the live ingest's path; every refused row is listed with its line and reason, "
+            + "the valid ones are stored either way (importing again stores nothing twice).") { file, skipBad };
+        import.SetAction((parsed, ct) => ValidatedOptions.RefusingBadConfigurationAsync(
+            () => ImportAsync(parsed.GetRequiredValue(file), parsed.GetValue(skipBad), configuration, output, error, time, ct), error));
+        return new Command("telemetry", "Recorded telemetry.") { import };
     }
 
-    private static async Task<int> ImportAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, TimeProvider time, CancellationToken ct)
+    private static async Task<int> ImportAsync(string file, bool skipBad, IConfiguration configuration, TextWriter output, TextWriter error, TimeProvider time, CancellationToken ct)
     {
-        if (Parse(args) is not ({ } file, var skipBad))
-        {
-            await error.WriteLineAsync(Usage);
-            return 2;
-        }
-
-        var limits = configuration.GetValidated<TelemetryLimits>("Ingest"); // judged first, as the host judges it at start
-        if (!File.Exists(file))
-        {
-            await error.WriteLineAsync($"no such file: {file}");
-            return 2;
-        }
+        var limits = configuration.GetValidated<TelemetryLimits>("Ingest"); // judged before the file is read, as the host judges it at start
 
         var now = time.GetUtcNow();
         TelemetryFile read;
@@ -81,14 +79,6 @@ public static class TelemetryImportCommand
             $"{read.Refused.Count:N0} rows refused (above); the {fixes.Count:N0} valid ones are imported. Correct the refused rows and import the file again (what is stored already counts as duplicates), or pass --skip-bad to leave them out."));
         return 1;
     }
-
-    private static (string File, bool SkipBad)? Parse(string[] args) => args switch
-    {
-        ["telemetry", "import", "--file", var file] => (file, false),
-        ["telemetry", "import", "--file", var file, "--skip-bad"] => (file, true),
-        ["telemetry", "import", "--skip-bad", "--file", var file] => (file, true),
-        _ => null,
-    };
 
     private static string Summary(TelemetryFile read, long stored, DerivedCounts derived, bool skipBad, double maxSpeed)
     {

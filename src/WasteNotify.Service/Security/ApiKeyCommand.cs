@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using WasteNotify.Service.Data;
 
@@ -9,26 +10,39 @@ namespace WasteNotify.Service.Security;
 /// </summary>
 public static class ApiKeyCommand
 {
-    public const string Usage = """
-        usage: wastenotify apikey create --role admin|operator|pilot [--name TEXT]
-               wastenotify apikey list [--all]      (--all: revoked keys too)
-               wastenotify apikey revoke ID         (ID: the part after wn_, or the whole key)
-        """;
+    public static Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken ct) =>
+        Verbs.RunAsync(Create(configuration, output, error), args, output, error, ct);
 
-    public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken ct) =>
-        args switch
-        {
-            ["apikey", "create", .. var rest] => await CreateAsync(rest, configuration, output, error, ct),
-            ["apikey", "list"] => await ListAsync(withRevoked: false, configuration, output, error, ct),
-            ["apikey", "list", "--all"] => await ListAsync(withRevoked: true, configuration, output, error, ct),
-            ["apikey", "revoke", var id] when !id.StartsWith('-') => await RevokeAsync(id, configuration, output, error, ct),
-            _ => await UsageAsync(error),
-        };
-
-    private static async Task<int> UsageAsync(TextWriter error)
+    /// <summary>The <c>apikey</c> verb and its three commands.</summary>
+    public static Command Create(IConfiguration configuration, TextWriter output, TextWriter error)
     {
-        await error.WriteLineAsync(Usage);
-        return 2;
+        var role = new Option<ApiRole>("--role")
+        {
+            Required = true, HelpName = "admin|operator|pilot", Description = "what the key may do: pilot reads, operator also acts, admin also imports and manages keys",
+            CustomParser = result =>
+            {
+                if (ApiKeys.TryParseRole(result.Tokens.Single().Value, out var parsed))
+                {
+                    return parsed;
+                }
+
+                result.AddError("--role must be admin, operator or pilot");
+                return default;
+            },
+        };
+        var name = Verbs.Value("--name", "TEXT", "who or what the key is for, shown by list");
+        var create = new Command("create", "A new key, printed once: send it as the X-Api-Key header (or as a hub's access token).") { role, name };
+        create.SetAction((parsed, ct) => CreateAsync(parsed.GetRequiredValue(role), parsed.GetValue(name), configuration, output, error, ct));
+
+        var all = new Option<bool>("--all") { Description = "the revoked keys too" };
+        var list = new Command("list", "The keys: ids, roles, names and dates, never their secrets.") { all };
+        list.SetAction((parsed, ct) => ListAsync(parsed.GetValue(all), configuration, output, error, ct));
+
+        var id = new Argument<string>("ID") { Description = "the key's id (the part after wn_, as list shows it) or the whole key" };
+        var revoke = new Command("revoke", "Refuses a key from its next request.") { id };
+        revoke.SetAction((parsed, ct) => RevokeAsync(parsed.GetRequiredValue(id), configuration, output, error, ct));
+
+        return new Command("apikey", "The API keys of the HTTP API and the hubs.") { create, list, revoke };
     }
 
     private static async Task<int> ListAsync(bool withRevoked, IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken ct)
@@ -74,37 +88,14 @@ public static class ApiKeyCommand
         }
     }
 
-    private static async Task<int> CreateAsync(string[] rest, IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken ct)
+    private static async Task<int> CreateAsync(ApiRole role, string? name, IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken ct)
     {
-
-        string? roleText = null, name = null;
-        for (var i = 0; i < rest.Length; i++)
-        {
-            switch (rest[i])
-            {
-                case "--role" when i + 1 < rest.Length:
-                    roleText = rest[++i];
-                    break;
-                case "--name" when i + 1 < rest.Length:
-                    name = rest[++i];
-                    break;
-                default:
-                    await error.WriteLineAsync($"unknown argument '{rest[i]}'\n{Usage}");
-                    return 2;
-            }
-        }
-
-        if (!ApiKeys.TryParseRole(roleText, out var role))
-        {
-            await error.WriteLineAsync($"--role must be admin, operator or pilot\n{Usage}");
-            return 2;
-        }
-
         await using var dataSource = await CliDatabase.OpenAsync(configuration, error, ct);
         if (dataSource is null)
         {
             return 1;
         }
+
         var key = await new ApiKeys(dataSource, TimeProvider.System).CreateAsync(role, name, ct);
         await output.WriteLineAsync(key);
         var roleName = role.ToString().ToLowerInvariant();

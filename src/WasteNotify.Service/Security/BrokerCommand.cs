@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
@@ -14,60 +15,77 @@ namespace WasteNotify.Service.Security;
 /// </summary>
 public static class BrokerCommand
 {
-    public const string Usage = """
-        usage: wastenotify broker add-truck TRUCK_ID [--save FILE]    a new password for the truck's broker account (shown once)
-               wastenotify broker remove-truck TRUCK_ID               the truck's account is gone: its tracker is refused
-        settings: Broker:PasswordFile (Mosquitto's password_file), Broker:PidFile (optional: the broker is sent SIGHUP to reload)
-        """;
+    public static Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken ct) =>
+        Verbs.RunAsync(Create(configuration, output, error), args, output, error, ct);
 
-    public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken ct)
+    /// <summary>The <c>broker</c> verb: <c>add-truck</c> and <c>remove-truck</c>.</summary>
+    public static Command Create(IConfiguration configuration, TextWriter output, TextWriter error)
     {
-        if (args is not ["broker", var verb, var truckId, .. var rest] || verb is not ("add-truck" or "remove-truck"))
+        var save = Verbs.NewFile("--save", "FILE", "also write 'username password' into FILE (its line for this truck replaced): what the fleet simulator's --credentials reads");
+        var addId = TruckId();
+        var add = new Command("add-truck", "A new password for the truck's broker account, shown once (a second add-truck replaces it).") { addId, save };
+        add.SetAction((parsed, ct) => AddAsync(parsed.GetRequiredValue(addId), parsed.GetValue(save), configuration, output, error, ct));
+
+        var removeId = TruckId();
+        var remove = new Command("remove-truck", "The truck's broker account is gone: its tracker is refused.") { removeId };
+        remove.SetAction((parsed, ct) => RemoveAsync(parsed.GetRequiredValue(removeId), configuration, error, ct));
+
+        return new Command("broker", "Trucks' accounts on the MQTT broker. Settings: Broker:PasswordFile (Mosquitto's password_file), "
+            + "Broker:PidFile (optional: the broker is sent SIGHUP to reload it).") { add, remove };
+    }
+
+    private static Argument<string> TruckId()
+    {
+        var id = new Argument<string>("TRUCK_ID") { Description = "the truck's id in the fleet, as registered (PUT /api/trucks/{id})" };
+        id.Validators.Add(result =>
         {
-            await error.WriteLineAsync(Usage);
-            return 2;
+            var truckId = result.Tokens.Single().Value;
+            if (TruckIds.Problem(truckId) is { } problem)
+            {
+                result.AddError($"'{TelemetryParser.Printable(truckId)}' is not a truck id: it {problem} (1 to {TruckIds.MaxLength} characters, no control characters)");
+            }
+            else if (TruckIds.TopicForm(truckId).StartsWith("wastenotify-", StringComparison.OrdinalIgnoreCase))
+            {
+                // The service's and the development account's names: a truck under one would get their rights.
+                result.AddError($"'{truckId}': names starting with 'wastenotify-' are the broker's own accounts, not trucks'");
+            }
+        });
+        return id;
+    }
+
+    private static async Task<int> RemoveAsync(string truckId, IConfiguration configuration, TextWriter error, CancellationToken ct)
+    {
+        if (await PasswordFileAsync(configuration, error) is not { } passwordFile)
+        {
+            return 1;
         }
 
-        string? save = null;
-        if (rest is ["--save", var file] && verb == "add-truck")
-        {
-            save = file;
-        }
-        else if (rest.Length > 0)
-        {
-            await error.WriteLineAsync($"unexpected '{string.Join(' ', rest)}'\n{Usage}");
-            return 2;
-        }
+        var had = await BrokerPasswordFile.SetAsync(passwordFile, TruckIds.TopicForm(truckId), null, ct);
+        await error.WriteLineAsync(had ? $"Removed the broker account of truck {truckId}. {await ReloadAsync(configuration)}" : $"Truck {truckId} had no broker account in {passwordFile}.");
+        return had ? 0 : 1;
+    }
 
-        if (TruckIds.Problem(truckId) is { } problem)
-        {
-            await error.WriteLineAsync($"'{TelemetryParser.Printable(truckId)}' is not a truck id: it {problem} (1 to {TruckIds.MaxLength} characters, no control characters)");
-            return 2;
-        }
-
-        // The account and the topics carry the id's topic form (Truck%2012 for "Truck 12"); the registry keeps the id.
-        var username = TruckIds.TopicForm(truckId);
-        if (username.StartsWith("wastenotify-", StringComparison.OrdinalIgnoreCase))
-        {
-            // The service's and the development account's names: a truck under one would get their rights.
-            await error.WriteLineAsync($"'{truckId}': names starting with 'wastenotify-' are the broker's own accounts, not trucks'");
-            return 2;
-        }
-
+    private static async Task<string?> PasswordFileAsync(IConfiguration configuration, TextWriter error)
+    {
         var passwordFile = configuration["Broker:PasswordFile"];
         if (string.IsNullOrWhiteSpace(passwordFile))
         {
             await error.WriteLineAsync("Broker:PasswordFile is not set (environment: Broker__PasswordFile): the password_file of the Mosquitto broker, on this machine");
+            return null;
+        }
+
+        return passwordFile;
+    }
+
+    private static async Task<int> AddAsync(string truckId, string? save, IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        if (await PasswordFileAsync(configuration, error) is not { } passwordFile)
+        {
             return 1;
         }
 
-        if (verb == "remove-truck")
-        {
-            var had = await BrokerPasswordFile.SetAsync(passwordFile, username, null, ct);
-            await error.WriteLineAsync(had ? $"Removed the broker account of truck {truckId}. {await ReloadAsync(configuration)}" : $"Truck {truckId} had no broker account in {passwordFile}.");
-            return had ? 0 : 1;
-        }
-
+        // The account and the topics carry the id's topic form (Truck%2012 for "Truck 12"); the registry keeps the id.
+        var username = TruckIds.TopicForm(truckId);
         var password = BrokerPasswordFile.NewPassword();
         var replaced = await BrokerPasswordFile.SetAsync(passwordFile, username, password, ct);
         if (save is not null)

@@ -25,19 +25,19 @@ public sealed class EvaluateCommandTests : IDisposable
     private string Path(string name) => System.IO.Path.Combine(_dir.FullName, name);
 
     [Theory]
-    [InlineData("unknown option '--form'", "--form", "2026-03-02", "--to", "2026-03-03")]
+    [InlineData("Unrecognized command or argument '--form'.", "--form", "2026-03-02", "--to", "2026-03-03")]
     [InlineData("give --from and --to (the logged predictions) or --stops and --fixes (a recorded trace)")]
     [InlineData("give --from and --to (the logged predictions) or --stops and --fixes (a recorded trace)", "--csv", "out.csv")]
     [InlineData("not both", "--from", "2026-03-02", "--to", "2026-03-03", "--stops", "stops.csv", "--fixes", "fixes.csv")]
-    [InlineData("not both", "--from", "2026-03-02", "--to", "2026-03-03", "--model", "model.zip")]
+    [InlineData("not both", "--from", "2026-03-02", "--to", "2026-03-03", "--model", "fixes.csv")]
     [InlineData("--to is missing", "--from", "2026-03-02")]
     [InlineData("--fixes is missing", "--stops", "stops.csv")]
     [InlineData("--from '2026-3-2' is not a date YYYY-MM-DD", "--from", "2026-3-2", "--to", "2026-03-03")]
     [InlineData("--to '2026-02-30' is not a date YYYY-MM-DD", "--from", "2026-03-02", "--to", "2026-02-30")]
     [InlineData("--from 2026-03-04 is after --to 2026-03-03", "--from", "2026-03-04", "--to", "2026-03-03")]
-    [InlineData("--to needs a value", "--from", "2026-03-02", "--to")]
+    [InlineData("Required argument missing for option: '--to'.", "--from", "2026-03-02", "--to")]
     [InlineData("--stops needs a value", "--stops", "--fixes", "fixes.csv")]
-    [InlineData("--from is given twice", "--from", "2026-03-02", "--from", "2026-03-02", "--to", "2026-03-03")]
+    [InlineData("Option '--from' expects a single argument but 2 were provided.", "--from", "2026-03-02", "--from", "2026-03-02", "--to", "2026-03-03")]
     [InlineData("no such file: ", "--stops", "absent.csv", "--fixes", "fixes.csv")]
     [InlineData("--bands needs --model", "--stops", "stops.csv", "--fixes", "fixes.csv", "--bands", "fixes.csv")]
     [InlineData("--test-from '2026-13-01' is neither a date YYYY-MM-DD nor a time with its offset", "--stops", "stops.csv", "--fixes", "fixes.csv", "--test-from", "2026-13-01")]
@@ -50,7 +50,8 @@ public sealed class EvaluateCommandTests : IDisposable
 
         Assert.Equal(2, result.Exit);
         Assert.Contains(message, result.Error, StringComparison.Ordinal);
-        Assert.Contains("usage: wastenotify evaluate --from YYYY-MM-DD", result.Error, StringComparison.Ordinal);
+        Assert.Contains("wastenotify evaluate [options]", result.Error, StringComparison.Ordinal);
+        Assert.Contains("--test-from <DATE|TIME>", result.Error, StringComparison.Ordinal);
         Assert.Equal("", result.Output);
     }
 

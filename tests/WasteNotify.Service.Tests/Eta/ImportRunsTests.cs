@@ -287,6 +287,7 @@ public sealed class ImportRunsTests : IDisposable
         var (exit, _, error) = await ImportAsync(Configuration(null), args.Split(' '));
 
         Assert.Equal(2, exit);
-        Assert.Contains(ImportRunsCommand.Usage, error, StringComparison.Ordinal);
+        Assert.Contains("wastenotify import-runs [options]", error, StringComparison.Ordinal);
+        Assert.Contains("--stops <STOPS.csv> (REQUIRED)", error, StringComparison.Ordinal);
     }
 }

@@ -82,7 +82,8 @@ public sealed class TrainCommandTests
         {
             var (code, _, error) = await TrainAsync(configuration, args);
             Assert.Equal(2, code);
-            Assert.Contains(TrainCommand.Usage, error, StringComparison.Ordinal);
+            Assert.Contains("wastenotify train [options]", error, StringComparison.Ordinal);
+            Assert.Contains("--days <N>", error, StringComparison.Ordinal);
         }
     }
 
@@ -93,9 +94,12 @@ public sealed class TrainCommandTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
 
-        // From files that do not exist: the configuration is judged first, as the host judges it at start.
-        var (code, output, error) = await TrainAsync(configuration, "--stops", "/nonexistent/stops.csv", "--fixes", "/nonexistent/fixes.csv", "--out", "/nonexistent/model.zip");
+        // From files that are there (the arguments are checked first) but empty: the configuration is judged before they are read.
+        var (stops, fixes) = (Path.GetTempFileName(), Path.GetTempFileName());
+        var (code, output, error) = await TrainAsync(configuration, "--stops", stops, "--fixes", fixes, "--out", Path.Combine(Path.GetTempPath(), "model.zip"));
         var (nightlyCode, _, nightlyError) = await TrainAsync(configuration);
+        File.Delete(stops);
+        File.Delete(fixes);
 
         Assert.Equal(2, code);
         Assert.Contains("configuration: ", error, StringComparison.Ordinal);

@@ -193,11 +193,15 @@ public sealed class TelemetryImportTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_wrong_option_prints_the_usage()
+    public async Task A_wrong_option_is_named_with_the_usage_and_nothing_is_stored()
     {
-        var (exit, _, errors) = await ImportAsync("truck_id,ts,lat,lon\n", "--skip-good");
+        var (exit, output, errors) = await ImportAsync("truck_id,ts,lat,lon\nt1,2026-11-21T07:00:00Z,48.85,2.35\n", "--skip-good");
 
         Assert.Equal(2, exit);
-        Assert.Equal(TelemetryImportCommand.Usage, Assert.Single(errors));
+        Assert.Equal("Unrecognized command or argument '--skip-good'.", errors[0]);
+        Assert.Contains("wastenotify telemetry import [options]", errors);
+        Assert.Contains(errors, e => e.StartsWith("--file <FIXES.csv> (REQUIRED)", StringComparison.Ordinal));
+        Assert.Equal("", output);
+        Assert.Equal(-1, await _db.TelemetryCountAsync());
     }
 }
