@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using WasteNotify.Core.City;
-using WasteNotify.Core.Simulation;
+using WasteNotify.FleetSimulator.Simulation;
 
 namespace WasteNotify.FleetSimulator;
 

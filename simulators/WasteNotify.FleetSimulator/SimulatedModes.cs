@@ -1,6 +1,6 @@
 using WasteNotify.Core.City;
-using WasteNotify.Core.Simulation;
 using WasteNotify.Core.Streets;
+using WasteNotify.FleetSimulator.Simulation;
 
 namespace WasteNotify.FleetSimulator;
 

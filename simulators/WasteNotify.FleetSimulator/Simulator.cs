@@ -1,4 +1,4 @@
-using WasteNotify.Core.Simulation;
+using WasteNotify.FleetSimulator.Simulation;
 
 namespace WasteNotify.FleetSimulator;
 

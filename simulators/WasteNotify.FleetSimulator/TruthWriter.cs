@@ -1,5 +1,5 @@
 using System.Globalization;
-using WasteNotify.Core.Simulation;
+using WasteNotify.FleetSimulator.Simulation;
 
 namespace WasteNotify.FleetSimulator;
 

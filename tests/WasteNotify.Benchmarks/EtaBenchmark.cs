@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using WasteNotify.Core.Prediction;
 using WasteNotify.Core.Prediction.Evaluation;
-using WasteNotify.Core.Simulation;
 using WasteNotify.Core.Tracking;
+using WasteNotify.FleetSimulator.Simulation;
 using WasteNotify.Service.Eta;
 
 namespace WasteNotify.Benchmarks;

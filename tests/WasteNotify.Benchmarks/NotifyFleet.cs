@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 using WasteNotify.Core.City;
-using WasteNotify.Core.Simulation;
+using WasteNotify.FleetSimulator.Simulation;
 using WasteNotify.Service.Data;
 using WasteNotify.Testing;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using WasteNotify.Core.Prediction;
-using WasteNotify.Core.Simulation;
 using WasteNotify.Core.Tracking;
+using WasteNotify.FleetSimulator.Simulation;
 using WasteNotify.Service.Eta;
 using WasteNotify.Service.Tracking;
 

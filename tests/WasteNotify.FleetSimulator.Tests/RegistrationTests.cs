@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using WasteNotify.Core.City;
-using WasteNotify.Core.Simulation;
+using WasteNotify.FleetSimulator.Simulation;
 using WasteNotify.Service.Security;
 using WasteNotify.Service.Tests;
 using WasteNotify.Testing;

@@ -1,8 +1,7 @@
 using WasteNotify.Core.City;
-using WasteNotify.Core.Simulation;
 using WasteNotify.Core.Streets;
-using WasteNotify.Core.Tests.City;
 using WasteNotify.Core.Tests.Tracking;
+using WasteNotify.FleetSimulator.Simulation;
 using WasteNotify.Testing;
 
 namespace WasteNotify.Core.Tests.Simulation;

@@ -1,5 +1,5 @@
-using WasteNotify.Core.Simulation;
 using WasteNotify.Core.Tracking;
+using WasteNotify.FleetSimulator.Simulation;
 
 namespace WasteNotify.Core.Tests.Tracking;
 

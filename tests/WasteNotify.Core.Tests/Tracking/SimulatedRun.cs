@@ -1,8 +1,8 @@
 using WasteNotify.Core.City;
-using WasteNotify.Core.Simulation;
 using WasteNotify.Core.Streets;
 using WasteNotify.Core.Tests.City;
 using WasteNotify.Core.Tracking;
+using WasteNotify.FleetSimulator.Simulation;
 
 namespace WasteNotify.Core.Tests.Tracking;
 

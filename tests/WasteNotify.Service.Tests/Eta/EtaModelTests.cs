@@ -1,7 +1,7 @@
 using WasteNotify.Core.Prediction;
 using WasteNotify.Core.Prediction.Evaluation;
-using WasteNotify.Core.Simulation;
 using WasteNotify.Core.Tracking;
+using WasteNotify.FleetSimulator.Simulation;
 using WasteNotify.Service.Eta;
 
 namespace WasteNotify.Service.Tests.Eta;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using WasteNotify.Core.Prediction;
 using WasteNotify.Core.Prediction.Evaluation;
-using WasteNotify.Core.Simulation;
 using WasteNotify.Core.Tracking;
+using WasteNotify.FleetSimulator.Simulation;
 using WasteNotify.Service.Eta;
 using WasteNotify.Testing;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using WasteNotify.Core.Prediction;
 using WasteNotify.Core.Prediction.Evaluation;
-using WasteNotify.Core.Simulation;
+using WasteNotify.FleetSimulator.Simulation;
 using WasteNotify.Service.Eta;
 using WasteNotify.Testing;
 

@@ -1,6 +1,6 @@
 using WasteNotify.Core.Prediction;
-using WasteNotify.Core.Simulation;
 using WasteNotify.Core.Tracking;
+using WasteNotify.FleetSimulator.Simulation;
 using WasteNotify.Service.Eta;
 using WasteNotify.Service.Tracking;
 

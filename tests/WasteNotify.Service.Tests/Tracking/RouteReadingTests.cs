@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using WasteNotify.Core.City;
-using WasteNotify.Core.Simulation;
+using WasteNotify.FleetSimulator.Simulation;
 using WasteNotify.Service.City;
 using WasteNotify.Service.Tracking;
 using WasteNotify.Testing;

@@ -63,7 +63,7 @@ public sealed class TrackingTests
 
         // And against the simulator's truth: nearly every stop it served, served (a red light at a stop's own corner can look like a collection).
         var served = stops.Count(s => s.Status == "served");
-        Assert.InRange(served, day.Truth.Stops.Count(s => s.Outcome != WasteNotify.Core.Simulation.StopOutcome.Skipped) - 1, day.Truth.Stops.Count(s => s.Outcome != WasteNotify.Core.Simulation.StopOutcome.Skipped) + 1);
+        Assert.InRange(served, day.Truth.Stops.Count(s => s.Outcome != WasteNotify.FleetSimulator.Simulation.StopOutcome.Skipped) - 1, day.Truth.Stops.Count(s => s.Outcome != WasteNotify.FleetSimulator.Simulation.StopOutcome.Skipped) + 1);
 
         // The record: the stop decisions and the run's events, from the database.
         var record = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{runId}/record");

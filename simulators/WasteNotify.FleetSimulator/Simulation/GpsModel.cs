@@ -1,7 +1,7 @@
 using WasteNotify.Core.Streets;
 using WasteNotify.Core.Tracking;
 
-namespace WasteNotify.Core.Simulation;
+namespace WasteNotify.FleetSimulator.Simulation;
 
 public enum FixKind
 {

@@ -1,6 +1,6 @@
 using WasteNotify.Core.Streets;
 
-namespace WasteNotify.Core.Simulation;
+namespace WasteNotify.FleetSimulator.Simulation;
 
 /// <summary>What the simulated trucks and their trackers do. Every probability is per stop, intersection or fix as named.</summary>
 public sealed record SimulationOptions

@@ -1,6 +1,6 @@
 using WasteNotify.Core.City;
 
-namespace WasteNotify.Core.Simulation;
+namespace WasteNotify.FleetSimulator.Simulation;
 
 /// <summary>
 /// Service time at a building: lognormal, fitted on the 9,940 regular stops of Kim, Kim &amp; Sahoo's ten

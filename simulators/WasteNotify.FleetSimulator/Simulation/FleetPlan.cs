@@ -3,7 +3,7 @@ using WasteNotify.Core.Prediction;
 using WasteNotify.Core.Streets;
 using WasteNotify.Core.Tracking;
 
-namespace WasteNotify.Core.Simulation;
+namespace WasteNotify.FleetSimulator.Simulation;
 
 /// <summary>The city, its buildings and each truck's route, all from a seed: the same seed, the same fleet.</summary>
 public sealed record FleetPlan(GeneratedCity City, IReadOnlyList<Building> Buildings, IReadOnlyList<(string TruckId, IReadOnlyList<RouteStop> Stops, IReadOnlyList<GeoPoint> Path)> Routes)

@@ -1,7 +1,7 @@
 using WasteNotify.Core.Streets;
 using WasteNotify.Core.Streets.Routing;
 
-namespace WasteNotify.Core.Simulation;
+namespace WasteNotify.FleetSimulator.Simulation;
 
 /// <summary>
 /// Simulates one truck's day second by second, by event time and from a seed: driving each leg's street path at

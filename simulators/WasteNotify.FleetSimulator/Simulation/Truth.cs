@@ -1,6 +1,6 @@
 using WasteNotify.Core.Streets;
 
-namespace WasteNotify.Core.Simulation;
+namespace WasteNotify.FleetSimulator.Simulation;
 
 /// <summary>A stop of a simulated route: the building, the street node it is served from, its bins.</summary>
 public sealed record RouteStop(string BuildingId, int Node, int Bins);
