@@ -83,25 +83,7 @@ public static class RunRecords
             WHERE r.id = @id ORDER BY s.sequence
             """);
         cmd.Parameters.AddWithValue("id", routeId);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        double[]? flat = null;
-        var stops = new List<(string, GeoPoint)>();
-        var bins = new List<int>();
-        while (await reader.ReadAsync(ct))
-        {
-            flat ??= reader.GetFieldValue<double[]>(0);
-            var building = new GeoPoint(reader.GetDouble(2), reader.GetDouble(3));
-            var node = city.Index.NearestNode(building, maxMeters: 2_000);
-            stops.Add((reader.GetString(1), node is { } n ? city.Network.Position(n) : building));
-            bins.Add(reader.GetInt32(4));
-        }
-
-        if (flat is null || flat.Length < 4)
-        {
-            return null;
-        }
-
-        return new TrackedRoute(routeId, RouteStore.Path(flat), stops, bins: bins);
+        return await ReadRouteAsync(cmd, routeId, building => city.Index.NearestNode(building, maxMeters: 2_000) is { } n ? city.Network.Position(n) : building, ct);
     }
 
     /// <summary>
@@ -118,6 +100,15 @@ public static class RunRecords
             WHERE r.id = @id AND r.path IS NOT NULL ORDER BY s.sequence
             """);
         cmd.Parameters.AddWithValue("id", run.Id);
+        return await ReadRouteAsync(cmd, run.RouteId, building => building, ct);
+    }
+
+    /// <summary>
+    /// Rows (path, building_id, lat, lon, bins) in stop order as a route under <paramref name="routeId"/>, each stop
+    /// where <paramref name="stopAt"/> puts its building; null without a path or a stop.
+    /// </summary>
+    private static async Task<TrackedRoute?> ReadRouteAsync(NpgsqlCommand cmd, string routeId, Func<GeoPoint, GeoPoint> stopAt, CancellationToken ct)
+    {
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         double[]? flat = null;
         var stops = new List<(string, GeoPoint)>();
@@ -125,11 +116,11 @@ public static class RunRecords
         while (await reader.ReadAsync(ct))
         {
             flat ??= reader.GetFieldValue<double[]>(0);
-            stops.Add((reader.GetString(1), new GeoPoint(reader.GetDouble(2), reader.GetDouble(3))));
+            stops.Add((reader.GetString(1), stopAt(new GeoPoint(reader.GetDouble(2), reader.GetDouble(3)))));
             bins.Add(reader.GetInt32(4));
         }
 
-        return flat is { Length: >= 4 } ? new TrackedRoute(run.RouteId, RouteStore.Path(flat), stops, bins: bins) : null;
+        return flat is { Length: >= 4 } ? new TrackedRoute(routeId, RouteStore.Path(flat), stops, bins: bins) : null;
     }
 
     /// <summary>The decisions recorded for a run's stops (before a restart).</summary>
