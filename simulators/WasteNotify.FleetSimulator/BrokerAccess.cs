@@ -1,3 +1,4 @@
+using System.CommandLine;
 using WasteNotify.Core.Telemetry;
 using WasteNotify.Messaging;
 
@@ -9,28 +10,6 @@ namespace WasteNotify.FleetSimulator;
 /// </summary>
 internal sealed record BrokerAccess(string Host, int Port, string? Username, string? Password, IReadOnlyDictionary<string, string>? TruckPasswords, string? CaFile)
 {
-    /// <summary>--host --port [--username U --password P | --credentials FILE] [--tls-ca FILE].</summary>
-    public static BrokerAccess From(Arguments a)
-    {
-        var host = a.Text("--host", "127.0.0.1");
-        var port = a.Int("--port", 11883, 1, 65535);
-        var username = a.Text("--username");
-        var password = a.Text("--password");
-        var credentials = a.Text("--credentials");
-        var caFile = a.Text("--tls-ca");
-        if (credentials is not null && username is not null)
-        {
-            throw new ArgumentException("--credentials (an account per truck) and --username (one account for all) exclude each other");
-        }
-
-        if ((username is null) != (password is null))
-        {
-            throw new ArgumentException("--username and --password go together");
-        }
-
-        return new BrokerAccess(host, port, username, password, credentials is null ? null : ReadCredentials(credentials), caFile);
-    }
-
     /// <summary>
     /// Lines <c>username password</c>, the username being the truck id's topic form (what <c>wastenotify broker add-truck
     /// --save FILE</c> writes); '#' starts a comment.
@@ -88,5 +67,36 @@ internal sealed record BrokerAccess(string Host, int Port, string? Username, str
         }
 
         return settings;
+    }
+}
+
+/// <summary>The options saying how to reach the broker: --host --port [--username U --password P | --credentials FILE] [--tls-ca FILE].</summary>
+internal sealed class BrokerOptions
+{
+    private readonly Option<string> _host = Simulator.Text("--host", "127.0.0.1", "the broker's host", "HOST");
+    private readonly Option<int> _port = Simulator.Whole("--port", 11883, 1, 65535, "the broker's port");
+    private readonly Option<string> _username = Simulator.Text("--username", null, "one account for the whole fleet (a gateway's), with --password", "USER");
+    private readonly Option<string> _password = Simulator.Text("--password", null, "that account's password", "PASSWORD");
+    private readonly Option<string> _credentials = Simulator.Text("--credentials", null,
+        "an account per truck: lines 'username password' (the truck id's topic form), as wastenotify broker add-truck --save writes them", "FILE");
+    private readonly Option<string> _caFile = Simulator.Text("--tls-ca", null, "the CA that signed the broker's certificate: connect over TLS", "FILE");
+
+    public IEnumerable<Option> All => [_host, _port, _username, _password, _credentials, _caFile];
+
+    public BrokerAccess Read(ParseResult parsed)
+    {
+        var (username, password, credentials) = (parsed.GetValue(_username), parsed.GetValue(_password), parsed.GetValue(_credentials));
+        if (credentials is not null && username is not null)
+        {
+            throw new ArgumentException("--credentials (an account per truck) and --username (one account for all) exclude each other");
+        }
+
+        if ((username is null) != (password is null))
+        {
+            throw new ArgumentException("--username and --password go together");
+        }
+
+        return new BrokerAccess(parsed.GetRequiredValue(_host), parsed.GetValue(_port), username, password,
+            credentials is null ? null : BrokerAccess.ReadCredentials(credentials), parsed.GetValue(_caFile));
     }
 }

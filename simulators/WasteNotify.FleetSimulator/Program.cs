@@ -13,7 +13,7 @@ try
 }
 catch (ArgumentException ex)
 {
-    await Console.Error.WriteLineAsync($"wastenotify-sim: {ex.Message}\n\n{Simulator.Usage}");
+    await Console.Error.WriteLineAsync($"wastenotify-sim: {ex.Message}\n\n{Simulator.Help(args)}");
     return 2;
 }
 catch (RegistrationException ex)

@@ -1,132 +1,226 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.Globalization;
 using WasteNotify.FleetSimulator.Simulation;
 
 namespace WasteNotify.FleetSimulator;
 
-/// <summary>The command line: a mode, then --options; every knob is described in README.md.</summary>
+/// <summary>
+/// The command line (System.CommandLine): a mode (live, history, load, replay) with its options, the broker's options
+/// shared by all; every knob is described in README.md and in <c>--help</c>.
+/// </summary>
 internal static class Simulator
 {
-    public const string Usage = """
-        usage: WasteNotify.FleetSimulator live|history|load|replay [options]
-          common:  --host 127.0.0.1 --port 11883 --prefix wastenotify --owntracks --seed 1
-                   [--username U --password P (one account for the fleet) | --credentials FILE (one per truck:
-                   lines 'truckId password', as wastenotify broker add-truck --save writes them)] [--tls-ca FILE]
-          live     --trucks 4 --buildings 60 --speed 1 --interval 5 --city-seed 1 --time-zone Europe/Paris --truth DIR
-          history  --days 28 --trucks 10 --buildings 60 --out DIR [--publish] --interval 5 --city-seed 1
-                   live and history: [--register http://127.0.0.1:5280 --api-key KEY] registers the fleet with the
-                   service first (trucks, buildings, routes, the simulated days' runs); live: [--concierges N]
-                   also subscribes a demo concierge to each of the first N buildings of every route
-          load     --trucks 1000 --rate 5000 --duration 60 --city-seed 1
-          replay   --file PATH [--format jersey-city | --delimiter , --columns lat,lon,truck,time --header --time-zone ZONE]
-                   [--speed 0 (as fast as possible) | K] [--keep-times]
-        """;
-
+    /// <summary>
+    /// Runs the mode <paramref name="args"/> name. A usage error (an unknown option, a value out of range, options that
+    /// do not go together) throws <see cref="ArgumentException"/>; <see cref="Help"/> gives the help to print with it.
+    /// </summary>
     public static async Task<int> RunAsync(string[] args, TextWriter log, TimeProvider time, CancellationToken ct)
     {
-        if (args.Length == 0)
+        var parsed = Root(log, time).Parse(args);
+        if (parsed.Errors.Count > 0)
         {
-            throw new ArgumentException("name a mode");
+            throw new ArgumentException(string.Join("\n", parsed.Errors.Select(e => e.Message)));
         }
 
-        var mode = args[0];
-        var a = new Arguments(args.Skip(1));
-        var broker = BrokerAccess.From(a);
-        var prefix = a.Text("--prefix", "wastenotify");
-        var ownTracks = a.Flag("--owntracks");
-        var seed = a.Int("--seed", 1, int.MinValue, int.MaxValue);
-        switch (mode)
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = log, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, ct);
+    }
+
+    /// <summary>The help of the mode <paramref name="args"/> name (or of the whole command when they name none), as --help prints it.</summary>
+    public static string Help(string[] args)
+    {
+        var root = Root(TextWriter.Null, TimeProvider.System);
+        var path = root.Parse(args).CommandResult is { Parent: not null } mode ? [mode.Command.Name, "--help"] : new[] { "--help" };
+        var help = new StringWriter();
+        root.Parse(path).Invoke(new InvocationConfiguration { Output = help });
+        return help.ToString();
+    }
+
+    private static Command Root(TextWriter log, TimeProvider time)
+    {
+        var broker = new BrokerOptions();
+        var prefix = Text("--prefix", "wastenotify", "the service's topic prefix (Ingest:TopicPrefix)", "PREFIX");
+        var ownTracks = new Option<bool>("--owntracks") { Description = "publish as the OwnTracks app does (owntracks/TRUCK/sim), not the trucks' own JSON" };
+        var seed = Whole("--seed", 1, int.MinValue, int.MaxValue, "the random seed of the fleet's days and fixes");
+        // Named as the program is run (dotnet WasteNotify.FleetSimulator.dll), whichever process hosts it.
+        var root = new Command("WasteNotify.FleetSimulator", "Garbage trucks over MQTT, with ground truth: a live day, past days, a load test or a recorded trace replayed.")
         {
-            case "replay":
-            {
-                var file = a.Text("--file") ?? throw new ArgumentException("replay needs --file");
-                var csv = a.Text("--format") is "jersey-city" ? TraceCsv.JerseyCity : new TraceCsv(
-                    a.Text("--delimiter", ",") is [var d] ? d : throw new ArgumentException("--delimiter must be one character"),
-                    a.Text("--columns", "lat,lon,truck,time").Split(','),
-                    TimeZoneInfo.FindSystemTimeZoneById(a.Text("--time-zone", "UTC")),
-                    a.Flag("--header"));
-                var speed = a.Double("--speed", 0, 0, 1_000_000);
-                var keep = a.Flag("--keep-times");
-                a.EnsureAllUsed();
-                using var reader = File.OpenText(file);
-                var (points, rejected) = csv.Read(reader);
-                var plan = ReplayMode.Plan(points, keep ? null : time.GetUtcNow().AddMinutes(-1));
-                await log.WriteLineAsync($"replay: {plan.Count:N0} fixes of {plan.Select(f => f.TruckId).Distinct().Count()} trucks ({points.Count - plan.Count} exact repeats dropped, {rejected.Count} unreadable rows{(rejected.Count > 0 ? ", first: " + rejected[0] : "")})");
-                await using var publisher = await FixPublisher.ConnectAsync(broker, prefix, ownTracks, ct);
-                await ReplayMode.PublishAsync(plan, publisher, speed, time, ct);
-                await log.WriteLineAsync($"replay: published {publisher.Published:N0}");
-                return 0;
-            }
-
-            case "live" or "history" or "load":
-            {
-                var citySeed = a.Int("--city-seed", 1, int.MinValue, int.MaxValue);
-                var trucks = a.Int("--trucks", mode switch { "load" => 1000, "history" => 10, _ => 4 }, 1, 100_000);
-                var gps = new GpsOptions { IntervalSeconds = a.Int("--interval", 5, 1, 10) };
-                var zone = TimeZoneInfo.FindSystemTimeZoneById(a.Text("--time-zone", "Europe/Paris"));
-                if (mode == "load")
-                {
-                    var rate = a.Double("--rate", 5_000, 1, 1_000_000);
-                    var duration = TimeSpan.FromSeconds(a.Double("--duration", 60, 1, 86_400));
-                    a.EnsureAllUsed();
-                    await using var loadPublisher = await FixPublisher.ConnectAsync(broker, prefix, ownTracks, ct);
-                    await SimulatedModes.LoadAsync(WasteNotify.Core.Streets.ProceduralCity.Generate(citySeed).Network, loadPublisher, trucks, rate, duration, seed, time, log, ct);
-                    return 0;
-                }
-
-                var buildings = a.Int("--buildings", 60, 1, 5_000);
-                using var registration = Registration(a, log);
-                var fleet = FleetPlan.Create(citySeed, trucks, buildings, seed);
-                if (mode == "live")
-                {
-                    var speed = a.Double("--speed", 1, 1, 10_000);
-                    var truth = a.Text("--truth");
-                    var concierges = a.Int("--concierges", 0, 0, 10_000);
-                    a.EnsureAllUsed();
-                    if (concierges > 0 && registration is null)
-                    {
-                        throw new ArgumentException("--concierges goes with --register URL --api-key KEY");
-                    }
-
-                    var day = SimulatedModes.PlanLive(fleet, speed, new SimulationOptions(), gps, seed, zone, time);
-                    if (registration is not null)
-                    {
-                        var (date, start) = day.PlannedStart(zone);
-                        await registration.RegisterAsync(fleet, citySeed, zone, start, [date], ct);
-                        if (concierges > 0)
-                        {
-                            await registration.SubscribeAsync(fleet, concierges, ct);
-                        }
-                    }
-
-                    await using var publisher = await FixPublisher.ConnectAsync(broker, prefix, ownTracks, ct);
-                    await SimulatedModes.LiveAsync(day, publisher, speed, truth, time, log, ct);
-                    return 0;
-                }
-
-                var days = a.Int("--days", 28, 1, 366);
-                var output = a.Text("--out") ?? throw new ArgumentException("history needs --out DIR for its fixes and ground truth");
-                var publish = a.Flag("--publish");
-                a.EnsureAllUsed();
-                var dates = SimulatedModes.HistoryDates(days, zone, time);
-                if (registration is not null)
-                {
-                    await registration.RegisterAsync(fleet, citySeed, zone, SimulatedModes.DayStart, dates, ct);
-                }
-
-                await using var historyPublisher = publish ? await FixPublisher.ConnectAsync(broker, prefix, ownTracks, ct) : null;
-                await SimulatedModes.HistoryAsync(fleet, historyPublisher, dates, new SimulationOptions(), gps, seed, zone, output, log, ct);
-                return 0;
-            }
-
-            default:
-                throw new ArgumentException($"unknown mode '{mode}'");
+            new HelpOption(), Recursive(prefix), Recursive(ownTracks), Recursive(seed),
+        };
+        foreach (var option in broker.All)
+        {
+            root.Add(Recursive(option));
         }
+
+        root.Add(Replay(log, time, broker, prefix, ownTracks));
+        var citySeed = Whole("--city-seed", 1, int.MinValue, int.MaxValue, "the procedural city's seed (the service's City:Seed)");
+        var interval = Whole("--interval", 5, 1, 10, "seconds between a truck's fixes");
+        var zone = Text("--time-zone", "Europe/Paris", "the city's time zone (IANA id)", "ZONE");
+        var buildings = Whole("--buildings", 60, 1, 5_000, "buildings in the fleet's routes");
+        var register = Text("--register", null, "the service's address (http://127.0.0.1:5280): the fleet (trucks, buildings, routes, the simulated days' runs) is registered there first", "URL");
+        var apiKey = Text("--api-key", null, "with --register: an operator or admin key", "KEY");
+
+        var liveTrucks = Whole("--trucks", 4, 1, 100_000, "trucks in the fleet");
+        var liveSpeed = Number("--speed", 1, 1, 10_000, "simulated seconds per second");
+        var truth = Text("--truth", null, "a folder for the day's ground truth (arrivals, departures, passes)", "DIR");
+        var concierges = Whole("--concierges", 0, 0, 10_000, "with --register: a demo concierge subscribed to each of the first N buildings of every route");
+        var live = new Command("live", "Today's runs, driven now at --speed.") { liveTrucks, buildings, liveSpeed, interval, citySeed, zone, truth, register, apiKey, concierges };
+        live.SetAction(async (parsed, ct) =>
+        {
+            var concierge = parsed.GetValue(concierges);
+            using var registration = Registration(parsed.GetValue(register), parsed.GetValue(apiKey), log);
+            if (concierge > 0 && registration is null)
+            {
+                throw new ArgumentException("--concierges goes with --register URL --api-key KEY");
+            }
+
+            var (fleet, gps, timeZone) = (FleetPlan.Create(parsed.GetValue(citySeed), parsed.GetValue(liveTrucks), parsed.GetValue(buildings), parsed.GetValue(seed)),
+                new GpsOptions { IntervalSeconds = parsed.GetValue(interval) }, Zone(parsed.GetRequiredValue(zone)));
+            var speed = parsed.GetValue(liveSpeed);
+            var day = SimulatedModes.PlanLive(fleet, speed, new SimulationOptions(), gps, parsed.GetValue(seed), timeZone, time);
+            if (registration is not null)
+            {
+                var (date, start) = day.PlannedStart(timeZone);
+                await registration.RegisterAsync(fleet, parsed.GetValue(citySeed), timeZone, start, [date], ct);
+                if (concierge > 0)
+                {
+                    await registration.SubscribeAsync(fleet, concierge, ct);
+                }
+            }
+
+            await using var publisher = await FixPublisher.ConnectAsync(broker.Read(parsed), parsed.GetRequiredValue(prefix), parsed.GetValue(ownTracks), ct);
+            await SimulatedModes.LiveAsync(day, publisher, speed, parsed.GetValue(truth), time, log, ct);
+            return 0;
+        });
+        root.Add(live);
+
+        var historyTrucks = Whole("--trucks", 10, 1, 100_000, "trucks in the fleet");
+        var days = Whole("--days", 28, 1, 366, "past days, ending yesterday");
+        var output = new Option<string>("--out") { Required = true, HelpName = "DIR", Description = "the folder for the days' fixes and ground truth" };
+        var publish = new Option<bool>("--publish") { Description = "also publish the fixes to the broker" };
+        var history = new Command("history", "Past days as fast as possible, to files (and with --publish to the broker).")
+        {
+            days, historyTrucks, buildings, output, publish, interval, citySeed, zone, register, apiKey,
+        };
+        history.SetAction(async (parsed, ct) =>
+        {
+            using var registration = Registration(parsed.GetValue(register), parsed.GetValue(apiKey), log);
+            var fleet = FleetPlan.Create(parsed.GetValue(citySeed), parsed.GetValue(historyTrucks), parsed.GetValue(buildings), parsed.GetValue(seed));
+            var timeZone = Zone(parsed.GetRequiredValue(zone));
+            var dates = SimulatedModes.HistoryDates(parsed.GetValue(days), timeZone, time);
+            if (registration is not null)
+            {
+                await registration.RegisterAsync(fleet, parsed.GetValue(citySeed), timeZone, SimulatedModes.DayStart, dates, ct);
+            }
+
+            await using var publisher = parsed.GetValue(publish) ? await FixPublisher.ConnectAsync(broker.Read(parsed), parsed.GetRequiredValue(prefix), parsed.GetValue(ownTracks), ct) : null;
+            await SimulatedModes.HistoryAsync(fleet, publisher, dates, new SimulationOptions(), new GpsOptions { IntervalSeconds = parsed.GetValue(interval) },
+                parsed.GetValue(seed), timeZone, parsed.GetRequiredValue(output), log, ct);
+            return 0;
+        });
+        root.Add(history);
+
+        var loadTrucks = Whole("--trucks", 1000, 1, 100_000, "trucks publishing");
+        var rate = Number("--rate", 5_000, 1, 1_000_000, "fixes per second, all trucks together");
+        var duration = Number("--duration", 60, 1, 86_400, "seconds");
+        var load = new Command("load", "Many trucks at a target fix rate, for load tests.") { loadTrucks, rate, duration, citySeed };
+        load.SetAction(async (parsed, ct) =>
+        {
+            await using var publisher = await FixPublisher.ConnectAsync(broker.Read(parsed), parsed.GetRequiredValue(prefix), parsed.GetValue(ownTracks), ct);
+            await SimulatedModes.LoadAsync(WasteNotify.Core.Streets.ProceduralCity.Generate(parsed.GetValue(citySeed)).Network, publisher, parsed.GetValue(loadTrucks),
+                parsed.GetValue(rate), TimeSpan.FromSeconds(parsed.GetValue(duration)), parsed.GetValue(seed), time, log, ct);
+            return 0;
+        });
+        root.Add(load);
+        return root;
+    }
+
+    private static Command Replay(TextWriter log, TimeProvider time, BrokerOptions broker, Option<string> prefix, Option<bool> ownTracks)
+    {
+        var file = new Option<string>("--file") { Required = true, HelpName = "PATH", Description = "the trace, CSV" };
+        var format = new Option<string>("--format") { HelpName = "jersey-city", Description = "a known trace's layout (then the layout options are not needed)" };
+        format.AcceptOnlyFromAmong("jersey-city");
+        var delimiter = Text("--delimiter", ",", "the column separator, one character", "CHAR");
+        delimiter.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ Value: { Length: not 1 } }])
+            {
+                result.AddError("--delimiter must be one character");
+            }
+        });
+        var columns = Text("--columns", "lat,lon,truck,time", "the columns in order (others: any name, ignored)", "LIST");
+        var zone = Text("--time-zone", "UTC", "the zone of times written without an offset (IANA id)", "ZONE");
+        var header = new Option<bool>("--header") { Description = "the first line names the columns: skipped" };
+        var speed = Number("--speed", 0, 0, 1_000_000, "trace seconds per second; 0: as fast as possible");
+        var keep = new Option<bool>("--keep-times") { Description = "publish the trace's own times (by default moved to end a minute ago)" };
+        var replay = new Command("replay", "A recorded trace published truck by truck in time order.") { file, format, delimiter, columns, zone, header, speed, keep };
+        replay.SetAction(async (parsed, ct) =>
+        {
+            var csv = parsed.GetValue(format) is "jersey-city" ? TraceCsv.JerseyCity
+                : new TraceCsv(parsed.GetRequiredValue(delimiter)[0], parsed.GetRequiredValue(columns).Split(','), Zone(parsed.GetRequiredValue(zone)), parsed.GetValue(header));
+            using var reader = File.OpenText(parsed.GetRequiredValue(file));
+            var (points, rejected) = csv.Read(reader);
+            var plan = ReplayMode.Plan(points, parsed.GetValue(keep) ? null : time.GetUtcNow().AddMinutes(-1));
+            await log.WriteLineAsync($"replay: {plan.Count:N0} fixes of {plan.Select(f => f.TruckId).Distinct().Count()} trucks ({points.Count - plan.Count} exact repeats dropped, {rejected.Count} unreadable rows{(rejected.Count > 0 ? ", first: " + rejected[0] : "")})");
+            await using var publisher = await FixPublisher.ConnectAsync(broker.Read(parsed), parsed.GetRequiredValue(prefix), parsed.GetValue(ownTracks), ct);
+            await ReplayMode.PublishAsync(plan, publisher, parsed.GetValue(speed), time, ct);
+            await log.WriteLineAsync($"replay: published {publisher.Published:N0}");
+            return 0;
+        });
+        return replay;
+    }
+
+    private static TOption Recursive<TOption>(TOption option)
+        where TOption : Option
+    {
+        option.Recursive = true;
+        return option;
+    }
+
+    private static TimeZoneInfo Zone(string id) =>
+        TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : throw new ArgumentException($"--time-zone '{id}' is not a time zone this machine knows (an IANA id, e.g. Europe/Paris)");
+
+    /// <summary>A text option; null <paramref name="fallback"/>: none unless given.</summary>
+    internal static Option<string> Text(string name, string? fallback, string description, string helpName = "TEXT")
+    {
+        var option = new Option<string>(name) { HelpName = helpName, Description = description };
+        if (fallback is not null)
+        {
+            option.DefaultValueFactory = _ => fallback;
+        }
+
+        return option;
+    }
+
+    internal static Option<int> Whole(string name, int fallback, int min, int max, string description) => new(name)
+    {
+        HelpName = "N",
+        Description = description,
+        DefaultValueFactory = _ => fallback,
+        CustomParser = result => int.TryParse(result.Tokens.Single().Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
+            ? v
+            : Refuse<int>(result, $"{name} must be a whole number from {min} to {max}, not '{result.Tokens.Single().Value}'"),
+    };
+
+    private static Option<double> Number(string name, double fallback, double min, double max, string description) => new(name)
+    {
+        HelpName = "X",
+        Description = description,
+        DefaultValueFactory = _ => fallback,
+        CustomParser = result => double.TryParse(result.Tokens.Single().Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
+            ? v
+            : Refuse<double>(result, $"{name} must be a number from {min} to {max}, not '{result.Tokens.Single().Value}'"),
+    };
+
+    private static T Refuse<T>(System.CommandLine.Parsing.ArgumentResult result, string problem)
+    {
+        result.AddError(problem);
+        return default!;
     }
 
     /// <summary>--register URL --api-key KEY, both or neither.</summary>
-    private static FleetRegistration? Registration(Arguments a, TextWriter log)
+    private static FleetRegistration? Registration(string? url, string? key, TextWriter log)
     {
-        var url = a.Text("--register");
-        var key = a.Text("--api-key");
         if (url is null)
         {
             return key is null ? null : throw new ArgumentException("--api-key goes with --register URL");

@@ -207,11 +207,28 @@ public sealed class SimulatorTests
     }
 
     [Theory]
+    [InlineData("live", "--concierges <N>")]
+    [InlineData("history", "--out <DIR> (REQUIRED)")]
+    [InlineData("replay", "--keep-times")]
+    [InlineData("load", "--rate <X>")]
+    public void Each_mode_has_its_help_with_its_own_options_and_the_brokers(string mode, string option)
+    {
+        var help = Simulator.Help([mode, "--trucks", "oops"]);
+
+        Assert.Contains($"WasteNotify.FleetSimulator {mode} [options]", help, StringComparison.Ordinal);
+        Assert.Contains(option, help, StringComparison.Ordinal);
+        Assert.Contains("--credentials <FILE>", help, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(new[] { "live", "--speed", "fast" }, "--speed must be a number")]
     [InlineData(new[] { "live", "--trucks", "0" }, "--trucks must be a whole number from 1")]
-    [InlineData(new[] { "history", "--days", "3" }, "history needs --out")]
-    [InlineData(new[] { "live", "--trcks", "3" }, "unknown option: --trcks")]
-    [InlineData(new[] { "fly" }, "unknown mode 'fly'")]
+    [InlineData(new[] { "history", "--days", "3" }, "Option '--out' is required.")]
+    [InlineData(new[] { "live", "--trcks", "3" }, "Unrecognized command or argument '--trcks'.")]
+    [InlineData(new[] { "fly" }, "Unrecognized command or argument 'fly'.")]
+    [InlineData(new[] { "replay", "--file", "t.csv", "--delimiter", ";;" }, "--delimiter must be one character")]
+    [InlineData(new[] { "live", "--time-zone", "Mars/Olympus" }, "--time-zone 'Mars/Olympus' is not a time zone")]
+    [InlineData(new[] { "load", "--username", "u" }, "--username and --password go together")]
     public async Task Bad_options_are_refused_by_name(string[] args, string message)
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() => Simulator.RunAsync(args, TextWriter.Null, TimeProvider.System, CancellationToken.None));
