@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.Globalization;
+using System.Numerics;
 using WasteNotify.FleetSimulator.Simulation;
 
 namespace WasteNotify.FleetSimulator;
@@ -192,31 +193,32 @@ internal static class Simulator
         return option;
     }
 
-    internal static Option<int> Whole(string name, int fallback, int min, int max, string description) => new(name)
+    internal static Option<int> Whole(string name, int fallback, int min, int max, string description) =>
+        Ranged(name, fallback, min, max, description, "N", NumberStyles.Integer, "a whole number");
+
+    private static Option<double> Number(string name, double fallback, double min, double max, string description) =>
+        Ranged(name, fallback, min, max, description, "X", NumberStyles.Float, "a number");
+
+    /// <summary>A number from <paramref name="min"/> to <paramref name="max"/>, <paramref name="fallback"/> when not given; anything else is refused by name.</summary>
+    private static Option<T> Ranged<T>(string name, T fallback, T min, T max, string description, string helpName, NumberStyles styles, string kind)
+        where T : struct, INumber<T> => new(name)
     {
-        HelpName = "N",
+        HelpName = helpName,
         Description = description,
         DefaultValueFactory = _ => fallback,
-        CustomParser = result => int.TryParse(result.Tokens.Single().Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
-            ? v
-            : Refuse<int>(result, $"{name} must be a whole number from {min} to {max}, not '{result.Tokens.Single().Value}'"),
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Single().Value;
+            if (T.TryParse(text, styles, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+            {
+                return value;
+            }
+
+            result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be {kind} from {min} to {max}, not '{text}'"));
+            return fallback;
+        },
     };
 
-    private static Option<double> Number(string name, double fallback, double min, double max, string description) => new(name)
-    {
-        HelpName = "X",
-        Description = description,
-        DefaultValueFactory = _ => fallback,
-        CustomParser = result => double.TryParse(result.Tokens.Single().Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
-            ? v
-            : Refuse<double>(result, $"{name} must be a number from {min} to {max}, not '{result.Tokens.Single().Value}'"),
-    };
-
-    private static T Refuse<T>(System.CommandLine.Parsing.ArgumentResult result, string problem)
-    {
-        result.AddError(problem);
-        return default!;
-    }
 
     /// <summary>--register URL --api-key KEY, both or neither.</summary>
     private static FleetRegistration? Registration(string? url, string? key, TextWriter log)
