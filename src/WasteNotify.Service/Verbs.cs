@@ -20,20 +20,14 @@ public static class Verbs
     /// <summary>The exit code of a usage error: an unknown option, a missing or malformed value, a file that is not there.</summary>
     public const int UsageExitCode = 2;
 
-    private static readonly string[] Names = ["apikey", "broker", "telemetry", "evaluate", "import-runs", "train"];
-
     /// <summary>Whether <paramref name="args"/> name a verb (or ask for help) rather than start the service.</summary>
-    public static bool AreFor(string[] args) => args is [var first, ..] && (Names.Contains(first) || first is "-h" or "--help" or "-?");
+    public static bool AreFor(string[] args) =>
+        args is [var first, ..] && (first is "-h" or "--help" or "-?"
+            || All(new ConfigurationBuilder().Build(), TextWriter.Null, TextWriter.Null, TimeProvider.System).Any(verb => verb.Name == first));
 
     /// <summary>Parses <paramref name="args"/> against every verb and runs the one they name.</summary>
     public static Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, TimeProvider time, CancellationToken ct) =>
-        InvokeAsync(Root(
-            ApiKeyCommand.Create(configuration, output, error),
-            BrokerCommand.Create(configuration, output, error),
-            TelemetryImportCommand.Create(configuration, output, error, time),
-            EvaluateCommand.Create(configuration, output, error),
-            ImportRunsCommand.Create(configuration, output, error, time),
-            TrainCommand.Create(configuration, output, error, time)), args, output, error, ct);
+        InvokeAsync(Root(All(configuration, output, error, time)), args, output, error, ct);
 
     /// <summary>Parses <paramref name="args"/> (starting with the verb's name) against <paramref name="verb"/> alone and runs it.</summary>
     public static Task<int> RunAsync(Command verb, string[] args, TextWriter output, TextWriter error, CancellationToken ct) =>
@@ -112,6 +106,16 @@ public static class Verbs
     /// </summary>
     public static void SetAction(this Command command, Func<ParseResult, string?> check, Func<ParseResult, CancellationToken, Task<int>> action) =>
         command.SetAction(async (parsed, ct) => check(parsed) is { } problem ? await UsageErrorAsync(parsed, [problem], ct) : await action(parsed, ct));
+
+    private static Command[] All(IConfiguration configuration, TextWriter output, TextWriter error, TimeProvider time) =>
+    [
+        ApiKeyCommand.Create(configuration, output, error),
+        BrokerCommand.Create(configuration, output, error),
+        TelemetryImportCommand.Create(configuration, output, error, time),
+        EvaluateCommand.Create(configuration, output, error),
+        ImportRunsCommand.Create(configuration, output, error, time),
+        TrainCommand.Create(configuration, output, error, time),
+    ];
 
     private static Command Root(params Command[] verbs)
     {
