@@ -158,6 +158,7 @@ public static class Extensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UsePages();
         app.UseBodyLimits();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -175,6 +176,7 @@ public static class Extensions
         app.MapNotifications();
         app.MapHub<FleetHub>(ApiKeyAuthentication.FleetHubPath);
         app.MapHub<BuildingHub>(BuildingLinkAuthentication.BuildingHubPath);
+        app.MapBuildingPage();
         return app;
     }
 }

@@ -30,7 +30,9 @@ public sealed partial class LayoutTests
     public void The_folders_are_features_the_pipeline_and_what_sits_beside_it()
     {
         var folders = Directory.GetDirectories(ServiceSource()).Select(Path.GetFileName).Where(f => f is not ("bin" or "obj")).Order(StringComparer.Ordinal);
-        Assert.Equal(["City", "Data", "Eta", "Http", "Ingest", "Live", "Notifications", "Operations", "Security", "Tracking"], folders);
+        // www holds the pages (HTML, scripts, their npm manifest), no C#.
+        Assert.Equal(["City", "Data", "Eta", "Http", "Ingest", "Live", "Notifications", "Operations", "Security", "Tracking", "www"], folders);
+        Assert.DoesNotContain(Directory.GetFiles(Path.Combine(ServiceSource(), "www"), "*.cs", SearchOption.AllDirectories), f => !f.Contains("node_modules", StringComparison.Ordinal));
     }
 
     private static bool Reaches(Dictionary<string, HashSet<string>> uses, string from, string target, HashSet<string>? seen = null)

@@ -1,0 +1,112 @@
+// The concierge's building page: the building's collection today, live from /hubs/building, with the page link's
+// token (from the address bar) as the credential. Times come from the service; the countdown is recomputed here.
+const token = new URLSearchParams(location.search).get("token") ?? "";
+
+const texts = {
+  fr: {
+    loading: "Chargement…",
+    notToday: "Pas de collecte suivie aujourd’hui",
+    notTodayDetail: "Aucune tournée suivie aujourd’hui ne passe par cet immeuble.",
+    onItsWay: "Le camion est en route",
+    approaching: "Le camion approche : sortez les bacs",
+    collected: "Collecté : les bacs peuvent rentrer",
+    skipped: "Le camion n’a pas collecté cet immeuble",
+    cancelled: "La collecte d’aujourd’hui est annulée",
+    about: (m) => m <= 1 ? "dans environ 1 min" : `dans environ ${m} min`,
+    early: (m) => m <= 0 ? "il peut arriver d’un instant à l’autre" : `peut-être dès ${m} min`,
+    collectedAt: (t) => `Passé à ${t}.`,
+    predictor: (p) => `Prévision : ${p === "model" ? "modèle appris" : p === "physics" ? "distance et vitesse" : p}.`,
+    offline: "Connexion perdue : nouvelle tentative…",
+    refused: "Ce lien ne peut plus être utilisé : demandez-en un nouveau.",
+  },
+  en: {
+    loading: "Loading…",
+    notToday: "No collection tracked today",
+    notTodayDetail: "No run tracked today serves this building.",
+    onItsWay: "The truck is on its way",
+    approaching: "The truck is near: put the bins out",
+    collected: "Collected: the bins can come back in",
+    skipped: "The truck did not collect this building",
+    cancelled: "Today's collection is cancelled",
+    about: (m) => m <= 1 ? "in about 1 min" : `in about ${m} min`,
+    early: (m) => m <= 0 ? "it could arrive any moment" : `could be as soon as ${m} min`,
+    collectedAt: (t) => `Came at ${t}.`,
+    predictor: (p) => `Prediction: ${p === "model" ? "learned model" : p === "physics" ? "distance and speed" : p}.`,
+    offline: "Connection lost: trying again…",
+    refused: "This link can no longer be used: ask for a new one.",
+  },
+};
+
+// Within this many minutes of the predicted arrival the page says "approaching".
+const approachingMinutes = 15;
+let language = localStorage.getItem("language") ?? (navigator.language?.startsWith("fr") ? "fr" : "en");
+let address = "";
+let today = null;
+let connection = "";
+
+const $ = (id) => document.getElementById(id);
+const minutesUntil = (iso) => Math.max(0, Math.round((Date.parse(iso) - Date.now()) / 60_000));
+const clock = (iso) => new Date(iso).toLocaleTimeString(language, { hour: "2-digit", minute: "2-digit" });
+
+function state() {
+  if (!today) return "notToday";
+  if (today.status === "served") return "collected";
+  if (today.status === "skipped" || today.status === "cancelled") return today.status;
+  return today.eta && minutesUntil(today.eta) <= approachingMinutes ? "approaching" : "onItsWay";
+}
+
+function render() {
+  const t = texts[language];
+  document.documentElement.lang = language;
+  for (const button of document.querySelectorAll("[data-lang]")) button.setAttribute("aria-pressed", String(button.dataset.lang === language));
+  $("address").textContent = address || t.loading;
+  const s = state();
+  $("status").dataset.state = s;
+  $("status").textContent = address ? t[s] : "";
+  const upcoming = today?.status === "upcoming" && today.eta;
+  const countdown = upcoming ? t.about(minutesUntil(today.eta)) : "";
+  if ($("countdown").textContent !== countdown) $("countdown").textContent = countdown; // aria-live: only real changes are read out
+  $("early").textContent = upcoming && today.early ? t.early(minutesUntil(today.early)) : "";
+  $("detail").textContent = s === "notToday" ? (address ? t.notTodayDetail : "")
+    : s === "collected" && today.arrivedAt ? t.collectedAt(clock(today.arrivedAt))
+    : upcoming ? t.predictor(today.predictor) : "";
+  $("connection").textContent = connection ? t[connection] : "";
+  document.title = `${address || "WasteNotify"} · WasteNotify`;
+}
+
+for (const button of document.querySelectorAll("[data-lang]")) {
+  button.addEventListener("click", () => {
+    language = button.dataset.lang;
+    localStorage.setItem("language", language);
+    render();
+  });
+}
+
+async function start() {
+  render();
+  const response = await fetch("/api/building-page", { headers: { Authorization: `Bearer ${token}` } });
+  if (!response.ok) {
+    connection = "refused";
+    render();
+    return;
+  }
+
+  const page = await response.json();
+  address = page.address;
+  today = page.today;
+  render();
+
+  const hub = new signalR.HubConnectionBuilder()
+    .withUrl("/hubs/building", { accessTokenFactory: () => token })
+    .withAutomaticReconnect()
+    .build();
+  hub.on("EtaUpdated", (eta) => { today = eta; render(); });
+  hub.on("AlertDecided", () => {});
+  hub.onreconnecting(() => { connection = "offline"; render(); });
+  hub.onreconnected(() => { connection = ""; render(); });
+  await hub.start();
+  window.wastenotifyHub = hub; // for the browser tests: the page is live once this is set
+}
+
+setInterval(render, 15_000);
+start();
