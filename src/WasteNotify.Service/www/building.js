@@ -18,6 +18,10 @@ const texts = {
     predictor: (p) => `Prévision : ${p === "model" ? "modèle appris" : p === "physics" ? "distance et vitesse" : p}.`,
     offline: "Connexion perdue : nouvelle tentative…",
     refused: "Ce lien ne peut plus être utilisé : demandez-en un nouveau.",
+    binsOut: "Les bacs sont sortis",
+    binsIn: "Les bacs sont rentrés",
+    binsSaid: (out, back) => [out && `Sortis à ${out}.`, back && `Rentrés à ${back}.`].filter(Boolean).join(" "),
+    binsFailed: "Pas enregistré : réessayez.",
   },
   en: {
     loading: "Loading…",
@@ -34,6 +38,10 @@ const texts = {
     predictor: (p) => `Prediction: ${p === "model" ? "learned model" : p === "physics" ? "distance and speed" : p}.`,
     offline: "Connection lost: trying again…",
     refused: "This link can no longer be used: ask for a new one.",
+    binsOut: "The bins are out",
+    binsIn: "The bins are back in",
+    binsSaid: (out, back) => [out && `Out at ${out}.`, back && `Back in at ${back}.`].filter(Boolean).join(" "),
+    binsFailed: "Not saved: try again.",
   },
 };
 
@@ -42,11 +50,14 @@ const approachingMinutes = 15;
 let language = localStorage.getItem("language") ?? (navigator.language?.startsWith("fr") ? "fr" : "en");
 let address = "";
 let today = null;
+let bins = null;
+let binsFailed = false;
 let connection = "";
 
 const $ = (id) => document.getElementById(id);
 const minutesUntil = (iso) => Math.max(0, Math.round((Date.parse(iso) - Date.now()) / 60_000));
-const clock = (iso) => new Date(iso).toLocaleTimeString(language, { hour: "2-digit", minute: "2-digit" });
+let timeZone; // the city's, from the service: times on the page are the city's wherever the phone is set
+const clock = (iso) => new Date(iso).toLocaleTimeString(language, { hour: "2-digit", minute: "2-digit", timeZone });
 
 function state() {
   if (!today) return "notToday";
@@ -71,6 +82,14 @@ function render() {
     : s === "collected" && today.arrivedAt ? t.collectedAt(clock(today.arrivedAt))
     : upcoming ? t.predictor(today.predictor) : "";
   $("connection").textContent = connection ? t[connection] : "";
+  // The buttons go with a collection today; each is pressed once (the first time stands).
+  $("bins").hidden = !today || today.status === "cancelled";
+  $("bins-out").textContent = t.binsOut;
+  $("bins-in").textContent = t.binsIn;
+  $("bins-out").disabled = Boolean(bins?.binsOutAt);
+  $("bins-in").disabled = Boolean(bins?.binsInAt);
+  $("bins-said").textContent = binsFailed ? t.binsFailed
+    : t.binsSaid(bins?.binsOutAt && clock(bins.binsOutAt), bins?.binsInAt && clock(bins.binsInAt));
   document.title = `${address || "WasteNotify"} · WasteNotify`;
 }
 
@@ -78,6 +97,19 @@ for (const button of document.querySelectorAll("[data-lang]")) {
   button.addEventListener("click", () => {
     language = button.dataset.lang;
     localStorage.setItem("language", language);
+    render();
+  });
+}
+
+for (const button of document.querySelectorAll("#bins button")) {
+  button.addEventListener("click", async () => {
+    const response = await fetch("/api/building-page/bins", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ state: button.dataset.state }),
+    });
+    binsFailed = !response.ok;
+    if (response.ok) bins = await response.json();
     render();
   });
 }
@@ -93,14 +125,20 @@ async function start() {
 
   const page = await response.json();
   address = page.address;
+  timeZone = page.timeZone;
   today = page.today;
+  bins = page.bins;
   render();
 
   const hub = new signalR.HubConnectionBuilder()
     .withUrl("/hubs/building", { accessTokenFactory: () => token })
     .withAutomaticReconnect()
     .build();
-  hub.on("EtaUpdated", (eta) => { today = eta; render(); });
+  hub.on("EtaUpdated", (eta) => {
+    if (eta.runId !== today?.runId) bins = { runId: eta.runId, binsOutAt: null, binsInAt: null };
+    today = eta;
+    render();
+  });
   hub.on("AlertDecided", () => {});
   hub.onreconnecting(() => { connection = "offline"; render(); });
   hub.onreconnected(() => { connection = ""; render(); });

@@ -29,10 +29,10 @@ public sealed class Browser : IAsyncLifetime
         Directory.CreateDirectory(Screenshots);
     }
 
-    /// <summary>A new page in its own context (no storage shared with another test), <paramref name="width"/> CSS pixels wide.</summary>
-    public async Task<Page> OpenAsync(int width = 1280, int height = 800, string locale = "fr-FR")
+    /// <summary>A new page in its own context (no storage shared with another test), <paramref name="width"/> CSS pixels wide, on a device set to <paramref name="timeZone"/>.</summary>
+    public async Task<Page> OpenAsync(int width = 1280, int height = 800, string locale = "fr-FR", string timeZone = "Europe/Paris")
     {
-        var context = await Chromium.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height }, Locale = locale });
+        var context = await Chromium.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height }, Locale = locale, TimezoneId = timeZone });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(60_000);
         var errors = new List<string>();

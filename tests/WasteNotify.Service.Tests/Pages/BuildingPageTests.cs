@@ -32,7 +32,8 @@ public sealed partial class BuildingPageTests(Browser browser) : IClassFixture<B
         var address = await db.ScalarAsync<string>($"SELECT address FROM buildings WHERE id = '{mine}'");
         await using var host = await ServiceHost.StartAsync(db.ConnectionString);
         var token = host.App.Services.GetRequiredService<SignedLinks>().Create(SignedLinks.Page, mine, TimeSpan.FromHours(1)).Token;
-        await using var page = await browser.OpenAsync(width: 360, height: 740);
+        // A phone set to another zone than the city's: the page's times are still the city's.
+        await using var page = await browser.OpenAsync(width: 360, height: 740, timeZone: "America/New_York");
 
         await page.Tab.GotoAsync(new Uri(host.Http.BaseAddress!, $"building?token={Uri.EscapeDataString(token)}").ToString());
         await Assertions.Expect(page.Tab.Locator("#address")).ToHaveTextAsync(address);
@@ -58,6 +59,19 @@ public sealed partial class BuildingPageTests(Browser browser) : IClassFixture<B
         Assert.True(early!.Contains("d’un instant à l’autre", StringComparison.Ordinal) || Minutes(early, EarlyText()) <= minutes, early);
         await page.ScreenshotAsync("building-page-countdown");
 
+        // "The bins are out": stored for the run, once (a second press, from here or elsewhere, keeps the first time).
+        await page.Tab.GetByRole(AriaRole.Button, new() { Name = "Les bacs sont sortis" }).ClickAsync();
+        await Assertions.Expect(page.Tab.Locator("#bins-said")).ToHaveTextAsync(new Regex(@"^Sortis à \d\d:\d\d\.$"));
+        await Assertions.Expect(page.Tab.GetByRole(AriaRole.Button, new() { Name = "Les bacs sont sortis" })).ToBeDisabledAsync();
+        var stored = await db.ScalarAsync<DateTime>($"SELECT bins_out_at FROM bin_reports WHERE run_id = {runId} AND building_id = '{mine}' AND out_source = 'page'");
+        using var asPage = new HttpClient { BaseAddress = host.Http.BaseAddress };
+        asPage.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        var again = await asPage.PostAsJsonAsync("/api/building-page/bins", new { state = "out" }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(stored, (await again.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("binsOutAt").GetDateTimeOffset().UtcDateTime);
+        Assert.Equal(HttpStatusCode.BadRequest, (await asPage.PostAsJsonAsync("/api/building-page/bins", new { state = "sideways" }, TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM bin_reports"));
+
         // The same in English, for a concierge who reads it.
         await page.Tab.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
         await Assertions.Expect(page.Tab.Locator("#countdown")).ToHaveTextAsync(new Regex(@"^in about \d+ min$"));
@@ -69,7 +83,14 @@ public sealed partial class BuildingPageTests(Browser browser) : IClassFixture<B
         await Assertions.Expect(page.Tab.Locator("#status")).ToHaveTextAsync("Collecté : les bacs peuvent rentrer", new() { Timeout = (float)Patience.TotalMilliseconds });
         await Assertions.Expect(page.Tab.Locator("#status")).ToHaveAttributeAsync("data-state", "collected");
         await Assertions.Expect(page.Tab.Locator("#countdown")).ToBeEmptyAsync();
-        await Assertions.Expect(page.Tab.Locator("#detail")).ToHaveTextAsync(new Regex(@"^Passé à \d\d:\d\d\.$"));
+        // The arrival as tracking stored it (the run may be over and gone from the live API by now), in the city's time.
+        var arrivedSql = $"SELECT arrived_at FROM run_stops WHERE run_id = {runId} AND building_id = '{mine}' AND arrived_at IS NOT NULL";
+        Assert.True(await TestEnvironment.EventuallyAsync(async () => (await db.RowsAsync(arrivedSql)).Count == 1, Patience));
+        var arrivedInParis = TimeZoneInfo.ConvertTime(new DateTimeOffset(await db.ScalarAsync<DateTime>(arrivedSql), TimeSpan.Zero), SimulatedFleet.Paris);
+        await Assertions.Expect(page.Tab.Locator("#detail")).ToHaveTextAsync($"Passé à {arrivedInParis:HH:mm}.");
+        await page.Tab.GetByRole(AriaRole.Button, new() { Name = "Les bacs sont rentrés" }).ClickAsync();
+        await Assertions.Expect(page.Tab.Locator("#bins-said")).ToHaveTextAsync(new Regex(@"^Sortis à \d\d:\d\d\. Rentrés à \d\d:\d\d\.$"));
+        Assert.Equal(1L, await db.ScalarAsync<long>($"SELECT count(*) FROM bin_reports WHERE run_id = {runId} AND bins_in_at >= bins_out_at AND in_source = 'page'"));
         await page.ScreenshotAsync("building-page-collected");
         Assert.True(await SimulatedFleet.FinishedAsync(db, runId, Patience), host.Counters());
         Assert.Empty(page.ErrorsSoFar());
@@ -112,6 +133,10 @@ public sealed partial class BuildingPageTests(Browser browser) : IClassFixture<B
         await Assertions.Expect(page.Tab.GetByRole(AriaRole.Heading, new() { Name = "This link cannot be used" })).ToBeVisibleAsync();
         await page.ScreenshotAsync("building-page-link-refused");
         Assert.DoesNotContain(page.ErrorsSoFar(), e => !e.Contains("status of 401", StringComparison.Ordinal));
+        // A building no run collects today has nothing to report bins for.
+        using var asPage = new HttpClient { BaseAddress = host.Http.BaseAddress };
+        asPage.DefaultRequestHeaders.Authorization = new("Bearer", valid);
+        Assert.Equal(HttpStatusCode.Conflict, (await asPage.PostAsJsonAsync("/api/building-page/bins", new { state = "out" }, TestContext.Current.CancellationToken)).StatusCode);
         // The valid link opens the page (its building is unknown here: the page says so rather than failing).
         var opened = await page.Tab.GotoAsync(new Uri(host.Http.BaseAddress!, $"building?token={Uri.EscapeDataString(valid)}").ToString());
         Assert.Equal(200, opened!.Status);
