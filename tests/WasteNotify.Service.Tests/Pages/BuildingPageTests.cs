@@ -71,6 +71,10 @@ public sealed partial class BuildingPageTests(Browser browser) : IClassFixture<B
         Assert.Equal(stored, (await again.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("binsOutAt").GetDateTimeOffset().UtcDateTime);
         Assert.Equal(HttpStatusCode.BadRequest, (await asPage.PostAsJsonAsync("/api/building-page/bins", new { state = "sideways" }, TestContext.Current.CancellationToken)).StatusCode);
         Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM bin_reports"));
+        await page.Tab.ReloadAsync(); // the report is the service's, not the page's
+        await Assertions.Expect(page.Tab.Locator("#bins-said")).ToHaveTextAsync(new Regex(@"^Sortis à \d\d:\d\d\.$"));
+        await Assertions.Expect(page.Tab.GetByRole(AriaRole.Button, new() { Name = "Les bacs sont sortis" })).ToBeDisabledAsync();
+        await page.Tab.WaitForFunctionAsync("() => window.wastenotifyHub?.state === 'Connected'");
 
         // The same in English, for a concierge who reads it.
         await page.Tab.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
