@@ -10,7 +10,7 @@ namespace WasteNotify.Service.Notifications;
 
 /// <summary>
 /// Buildings' signed links (<c>POST /api/buildings/{id}/links</c>, operators) and self-registration through the sign-up
-/// link (<c>/api/signup/{token}</c>, anonymous: the token is the credential).
+/// link (<c>/signup?token=…</c>, the page; <c>/api/signup/{token}</c>, anonymous: the token is the credential).
 /// </summary>
 public static class SignupEndpoints
 {
@@ -20,6 +20,10 @@ public static class SignupEndpoints
     public static IEndpointRouteBuilder MapSignup(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/buildings/{id}/links", LinksAsync).WithTags("Buildings").RequireAuthorization(Policies.Write);
+        // The page the sign-up link opens, or a page saying why the link cannot be used.
+        app.MapGet("/signup", (string? token, SignedLinks links) =>
+                links.Read(token, SignedLinks.Signup, out var error) is null ? Pages.Refused(error ?? "no link", "l’inscription", "sign-up") : Pages.Page("signup.html"))
+            .ExcludeFromDescription().AllowAnonymous();
         var group = app.MapGroup("/api/signup").WithTags("Sign-up").AllowAnonymous();
         group.MapGet("/{token}", BuildingAsync);
         // Anyone holding a building's link may post here: ASP.NET Core's rate limiter (RateLimit below) keeps one client
