@@ -116,6 +116,13 @@ mq_pid() { [ -f "$MQ_DIR/mosquitto.pid" ] && cat "$MQ_DIR/mosquitto.pid"; }
 mq_running() { local pid; pid="$(mq_pid 2>/dev/null)" && [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = mosquitto ]; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # The HTTP status of GET $1 on the demo's service, nothing while it does not answer (bash alone: no curl needed).
+# One HTTP request to the service with the demo's key (bash's /dev/tcp: no curl needed); prints the body.
+http_body() { # METHOD PATH KEY
+  (exec 3<>"/dev/tcp/127.0.0.1/${HTTP_URL##*:}" || exit 1
+   printf '%s %s HTTP/1.0\r\nHost: 127.0.0.1\r\nX-Api-Key: %s\r\nContent-Length: 0\r\n\r\n' "$1" "$2" "$3" >&3
+   sed '1,/^\r$/d' <&3) 2>/dev/null || true
+}
+
 http_status() {
   (exec 3<>"/dev/tcp/127.0.0.1/${HTTP_URL##*:}" || exit 1
    printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$1" >&3
@@ -280,6 +287,19 @@ demo() {
   echo "  the broker (127.0.0.1:$MQTT_PORT) takes no anonymous client: each truck has its own account ($credentials);"
   echo "     watch the fixes: mosquitto_sub -p $MQTT_PORT -u $MQ_DEV_USER -P '$(mq_password dev)' -t 'wastenotify/#' -v"
   echo "     a new truck's account: ${wastenotify[*]} broker add-truck TRUCK_ID"
+  # One building's own pages (the fleet registers its buildings first): what a concierge is sent.
+  local building="" links
+  for _ in $(seq 1 60); do
+    building="$(http_body GET '/api/buildings?limit=1' "$key" | grep -o '"id":"[^"]*"' | head -n 1 | cut -d'"' -f4 || true)"
+    [ -n "$building" ] && break
+    sleep 1
+  done
+  if [ -n "$building" ]; then
+    links="$(http_body POST "/api/buildings/$building/links" "$key")"
+    echo "  building $building, as its concierge sees it:"
+    echo "     live page: $(printf '%s' "$links" | grep -o '"pageUrl":"[^"]*"' | cut -d'"' -f4 || true)"
+    echo "     sign-up:   $(printf '%s' "$links" | grep -o '"signupUrl":"[^"]*"' | cut -d'"' -f4 || true)"
+  fi
   local ended rc
   while true; do
     rc=0
