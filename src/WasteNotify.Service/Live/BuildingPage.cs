@@ -23,7 +23,7 @@ public static class BuildingPage
     {
         app.MapGet(Path, (string? token, SignedLinks links) =>
                 links.Read(token, SignedLinks.Page, out var error) is null ? Pages.Refused(error ?? "no link", "la page de l’immeuble", "building page") : Pages.Page("building.html"))
-            .ExcludeFromDescription();
+            .ExcludeFromDescription().AllowAnonymous();
         app.MapGet("/api/building-page", StateAsync).RequireAuthorization(Policies.Building).WithTags("Building page")
             .WithSummary("The building of a page link, its collection today (null when no tracked run collects it today) and the bins reported for it");
         app.MapPost("/api/building-page/bins", ReportAsync).RequireAuthorization(Policies.Building).WithTags("Building page")
