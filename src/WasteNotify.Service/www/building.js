@@ -1,6 +1,6 @@
 // The concierge's building page: the building's collection today, live from /hubs/building, with the page link's
 // token (from the address bar) as the credential. Times come from the service; the countdown is recomputed here.
-const token = new URLSearchParams(location.search).get("token") ?? "";
+import { languageButtons, settings, showLanguage, token } from "./common.js";
 
 const texts = {
   fr: {
@@ -47,7 +47,6 @@ const texts = {
 
 // Within this many minutes of the predicted arrival the page says "approaching".
 const approachingMinutes = 15;
-let language = localStorage.getItem("language") ?? (navigator.language?.startsWith("fr") ? "fr" : "en");
 let address = "";
 let today = null;
 let bins = null;
@@ -57,7 +56,7 @@ let connection = "";
 const $ = (id) => document.getElementById(id);
 const minutesUntil = (iso) => Math.max(0, Math.round((Date.parse(iso) - Date.now()) / 60_000));
 let timeZone; // the city's, from the service: times on the page are the city's wherever the phone is set
-const clock = (iso) => new Date(iso).toLocaleTimeString(language, { hour: "2-digit", minute: "2-digit", timeZone });
+const clock = (iso) => new Date(iso).toLocaleTimeString(settings.language, { hour: "2-digit", minute: "2-digit", timeZone });
 
 function state() {
   if (!today) return "notToday";
@@ -67,9 +66,8 @@ function state() {
 }
 
 function render() {
-  const t = texts[language];
-  document.documentElement.lang = language;
-  for (const button of document.querySelectorAll("[data-lang]")) button.setAttribute("aria-pressed", String(button.dataset.lang === language));
+  const t = texts[settings.language];
+  showLanguage();
   $("address").textContent = address || t.loading;
   const s = state();
   $("status").dataset.state = s;
@@ -93,13 +91,7 @@ function render() {
   document.title = `${address || "WasteNotify"} · WasteNotify`;
 }
 
-for (const button of document.querySelectorAll("[data-lang]")) {
-  button.addEventListener("click", () => {
-    language = button.dataset.lang;
-    localStorage.setItem("language", language);
-    render();
-  });
-}
+languageButtons(render);
 
 for (const button of document.querySelectorAll("#bins button")) {
   button.addEventListener("click", async () => {

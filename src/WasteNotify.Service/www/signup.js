@@ -1,6 +1,6 @@
 // The concierge's sign-up page, opened by the building's signed sign-up link: a subscription to that building's
 // alerts, through POST /api/signup/{token}. Every error the service reports is shown next to its field, in words.
-const token = new URLSearchParams(location.search).get("token") ?? "";
+import { languageButtons, settings, showLanguage, token } from "./common.js";
 
 const texts = {
   fr: {
@@ -73,16 +73,14 @@ const texts = {
   },
 };
 
-let language = localStorage.getItem("language") ?? (navigator.language?.startsWith("fr") ? "fr" : "en");
 let address = "";
 let errors = {}; // field → the service's own words
 let summary = "";
 const $ = (id) => document.getElementById(id);
 
 function render() {
-  const t = texts[language];
-  document.documentElement.lang = language;
-  for (const button of document.querySelectorAll("[data-lang]")) button.setAttribute("aria-pressed", String(button.dataset.lang === language));
+  const t = texts[settings.language];
+  showLanguage();
   for (const element of document.querySelectorAll("[data-t]")) element.textContent = t[element.dataset.t];
   $("building").textContent = address ? t.building(address) : "";
   for (const field of Object.keys(t.errors)) {
@@ -96,13 +94,7 @@ function render() {
   document.title = `${t.title} · WasteNotify`;
 }
 
-for (const button of document.querySelectorAll("[data-lang]")) {
-  button.addEventListener("click", () => {
-    language = button.dataset.lang;
-    localStorage.setItem("language", language);
-    render();
-  });
-}
+languageButtons(render);
 
 $("form").addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -126,7 +118,7 @@ $("form").addEventListener("submit", async (event) => {
     summary = "";
     form.hidden = true;
     $("done").hidden = false;
-    $("done-text").textContent = texts[language][result.optedOut ? "doneOptedOut" : "done"];
+    $("done-text").textContent = texts[settings.language][result.optedOut ? "doneOptedOut" : "done"];
     $("page-link").href = result.pageUrl;
     render();
     return;
