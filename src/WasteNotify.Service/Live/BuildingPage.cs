@@ -58,9 +58,18 @@ public static class BuildingPage
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = run.RunId });
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
         cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = time.GetUtcNow() });
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return Results.Ok(new BinsView(run.RunId, Read(reader, 0), Read(reader, 1)));
+        try
+        {
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            return Results.Ok(new BinsView(run.RunId, Read(reader, 0), Read(reader, 1)));
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            // The building or the run was deleted while tracking still follows it.
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "No collection today",
+                detail: "this building or its run is no longer in the city's data: there is nothing to report the bins for");
+        }
     }
 
     private static async Task<BinsView> BinsAsync(NpgsqlDataSource db, long runId, string buildingId, CancellationToken ct)

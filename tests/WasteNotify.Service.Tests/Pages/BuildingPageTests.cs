@@ -98,6 +98,14 @@ public sealed partial class BuildingPageTests(Browser browser) : IClassFixture<B
         await page.ScreenshotAsync("building-page-collected");
         Assert.True(await SimulatedFleet.FinishedAsync(db, runId, Patience), host.Counters());
         Assert.Empty(page.ErrorsSoFar());
+
+        // The run deleted while tracking still holds it: a report is refused in words, not a server error.
+        var held = await asPage.GetFromJsonAsync<JsonElement>("/api/building-page", TestContext.Current.CancellationToken);
+        Assert.Equal(runId, held.GetProperty("today").GetProperty("runId").GetInt64());
+        Assert.Equal(runId, await db.ScalarAsync<long>($"DELETE FROM route_runs WHERE id = {runId} RETURNING id"));
+        var gone = await asPage.PostAsJsonAsync("/api/building-page/bins", new { state = "in" }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Conflict, gone.StatusCode);
+        Assert.Contains("no longer in the city's data", await gone.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
     [Fact]
