@@ -1,5 +1,6 @@
 using Npgsql;
 using WasteNotify.Core.City;
+using WasteNotify.Core.Streets;
 using WasteNotify.Core.Streets.Osm;
 using WasteNotify.Service.Security;
 using WasteNotify.Service.Http;
@@ -18,10 +19,36 @@ public static class CityEndpoints
             var state = await city.GetAsync(ct);
             return Results.Ok(new { source = state.Source, nodes = state.Network.NodeCount, edges = state.Network.EdgeCount });
         }).RequireAuthorization(Policies.Read);
+        group.MapGet("/streets", StreetsAsync).RequireAuthorization(Policies.Read)
+            .WithSummary("The streets in use as GeoJSON lines (name, class), simplified for the map's zoom (10 to 19; 16 by default)")
+            .Produces(StatusCodes.Status200OK, contentType: "application/geo+json").ProducesValidationProblem();
         group.MapPost("/import", ImportAsync).RequireAuthorization(Policies.Admin)
             .Accepts<byte[]>("application/xml", "application/octet-stream")
             .WithBodyLimit(BodyLimits.Kind.CityImport);
         return app;
+    }
+
+    /// <summary>
+    /// The street network as a map layer that needs no tile server: each way's segments as lines, simplified to half a
+    /// pixel at <paramref name="zoom"/> (Web Mercator's 156,543 m a pixel at zoom 0 on the equator, by the latitude).
+    /// </summary>
+    private static async Task<IResult> StreetsAsync(int? zoom, CityMap city, CancellationToken ct)
+    {
+        if (zoom is < 10 or > 19)
+        {
+            return Problems.Invalid("zoom", "must be from 10 to 19");
+        }
+
+        var state = await city.GetAsync(ct);
+        var latitude = state.Network.NodeCount == 0 ? 0 : state.Network.Position(0).Latitude;
+        var tolerance = 0.5 * 156_543.03 * Math.Cos(latitude * Math.PI / 180) / Math.Pow(2, zoom ?? 16);
+        var features = StreetLines.Of(state.Network, tolerance).Select(line => new
+        {
+            type = "Feature",
+            properties = new { name = line.Name, @class = line.Class.ToString().ToLowerInvariant() },
+            geometry = new { type = "LineString", coordinates = line.Points.Select(p => new[] { Math.Round(p.Longitude, 6), Math.Round(p.Latitude, 6) }) },
+        });
+        return Results.Json(new { type = "FeatureCollection", features }, contentType: "application/geo+json");
     }
 
     /// <summary>Replaces the street network and adds (or updates) the extract's addressed buildings, all or nothing.</summary>

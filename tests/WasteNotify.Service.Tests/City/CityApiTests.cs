@@ -46,6 +46,7 @@ public sealed class CityApiTests : IAsyncLifetime
         { "POST", "/api/runs", ApiRole.Operator },
         { "POST", "/api/routes/r1/runs", ApiRole.Operator },
         { "GET", "/api/city", ApiRole.Pilot },
+        { "GET", "/api/city/streets", ApiRole.Pilot },
         { "POST", "/api/city/import", ApiRole.Admin },
         { "GET", "/api/ingest/rejections", ApiRole.Operator },
         { "GET", "/metrics", ApiRole.Pilot },
@@ -268,6 +269,31 @@ public sealed class CityApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_streets_are_a_geojson_layer_with_fewer_points_the_further_out_the_map_is()
+    {
+        var pilot = await _host.ClientAsync(ApiRole.Pilot);
+
+        using var close = await pilot.GetAsync("/api/city/streets?zoom=19");
+        using var far = JsonDocument.Parse(await pilot.GetStringAsync("/api/city/streets?zoom=10"));
+        using var bad = await pilot.GetAsync("/api/city/streets?zoom=25");
+
+        Assert.Equal("application/geo+json", close.Content.Headers.ContentType?.MediaType);
+        using var near = JsonDocument.Parse(await close.Content.ReadAsStringAsync());
+        Assert.Equal("FeatureCollection", near.RootElement.GetProperty("type").GetString());
+        var (nearLines, farLines) = (near.RootElement.GetProperty("features").EnumerateArray().ToList(), far.RootElement.GetProperty("features").EnumerateArray().ToList());
+        Assert.NotEmpty(nearLines);
+        Assert.Equal(nearLines.Count, farLines.Count); // every street stays; only its points thin out
+        Assert.All(nearLines, f => Assert.Equal("LineString", f.GetProperty("geometry").GetProperty("type").GetString()));
+        static int Points(List<JsonElement> lines) => lines.Sum(f => f.GetProperty("geometry").GetProperty("coordinates").GetArrayLength());
+        Assert.True(Points(farLines) <= Points(nearLines), $"{Points(farLines)} points at zoom 10, {Points(nearLines)} at 19");
+        // Longitude first, as GeoJSON has it: the procedural city lies around Paris.
+        var first = nearLines[0].GetProperty("geometry").GetProperty("coordinates")[0];
+        Assert.InRange(first[0].GetDouble(), 2.0, 2.7);
+        Assert.InRange(first[1].GetDouble(), 48.6, 49.1);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
     public async Task Importing_monaco_sets_up_its_streets_and_addressed_buildings()
     {
         var pbf = await File.ReadAllBytesAsync(SharedData.Require("osm/monaco-latest.osm.pbf"));
@@ -280,6 +306,16 @@ public sealed class CityApiTests : IAsyncLifetime
         Assert.Equal("osm", city.RootElement.GetProperty("source").GetString());
         Assert.True(city.RootElement.GetProperty("nodes").GetInt32() > 3_000);
         Assert.True(await _db.ScalarAsync<long>("SELECT count(*) FROM buildings WHERE id LIKE 'osm-%' AND street_lat IS NOT NULL") > 100);
+
+        // Its streets as the map's layer: at a citywide zoom a fraction of the points a street-level zoom needs.
+        static async Task<int> PointsAsync(HttpClient client, int zoom)
+        {
+            using var layer = JsonDocument.Parse(await client.GetStringAsync($"/api/city/streets?zoom={zoom}"));
+            return layer.RootElement.GetProperty("features").EnumerateArray().Sum(f => f.GetProperty("geometry").GetProperty("coordinates").GetArrayLength());
+        }
+
+        var (street, citywide) = (await PointsAsync(admin, 19), await PointsAsync(admin, 13));
+        Assert.True(citywide < street * 0.8, $"{citywide} points at zoom 13, {street} at 19");
     }
 
     [Fact]
