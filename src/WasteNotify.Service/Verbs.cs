@@ -82,6 +82,24 @@ public static class Verbs
         },
     };
 
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>; anything else ("abc", "1.5", out of range) is a usage error naming it.</summary>
+    public static Option<int?> Whole(string name, int min, int max, string description) => new(name)
+    {
+        HelpName = "N",
+        Description = description,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Single().Value;
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+            {
+                return value;
+            }
+
+            result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} takes {min} to {max}, not '{text}'"));
+            return null;
+        },
+    };
+
     /// <summary>The <c>--tz</c> of the verbs reading recorded traces.</summary>
     public static Option<string> TimeZone() =>
         Value("--tz", "ZONE", "the trace's local time zone (IANA id, e.g. America/New_York) when its times do not tell it; it must be the city's (City:TimeZone)");

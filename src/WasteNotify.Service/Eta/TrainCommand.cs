@@ -30,14 +30,7 @@ public static class TrainCommand
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        var days = new Option<int?>("--days") { HelpName = "N", Description = "learn from the finished runs of the last N days before today, 2 to 3650 (default Eta:Nightly:HistoryDays)" };
-        days.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is not (null or (>= 2 and <= 3_650)))
-            {
-                result.AddError("--days takes 2 to 3650");
-            }
-        });
+        var days = Verbs.Whole("--days", 2, 3_650, "learn from the finished runs of the last N days before today, 2 to 3650 (default Eta:Nightly:HistoryDays)");
         var today = Verbs.Date("--today", "the day the history ends before (default: today in the city)");
         var (stops, fixes, tz) = (Verbs.StopsFile(required: false), Verbs.FixesFile(required: false), Verbs.TimeZone());
         var model = Verbs.NewFile("--out", "MODEL.zip", "from a trace: where to write the model (its bands beside it, for evaluate --model)");

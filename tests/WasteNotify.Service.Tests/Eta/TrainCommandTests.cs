@@ -78,7 +78,7 @@ public sealed class TrainCommandTests
     public async Task Train_refuses_bad_options_with_its_usage()
     {
         var configuration = new ConfigurationBuilder().Build();
-        foreach (var args in new[] { new[] { "--days", "1" }, ["--days"], ["--today", "22/11/2026"], ["--weeks", "3"] })
+        foreach (var args in new[] { new[] { "--days", "1" }, ["--days", "abc"], ["--days", "-3"], ["--days"], ["--today", "22/11/2026"], ["--weeks", "3"] })
         {
             var (code, _, error) = await TrainAsync(configuration, args);
             Assert.Equal(2, code);
