@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Npgsql;
 using WasteNotify.Core.City;
 using WasteNotify.Core.Streets;
@@ -39,16 +42,27 @@ public static class CityEndpoints
             return Problems.Invalid("zoom", "must be from 10 to 19");
         }
 
-        var state = await city.GetAsync(ct);
-        var latitude = state.Network.NodeCount == 0 ? 0 : state.Network.Position(0).Latitude;
-        var tolerance = 0.5 * 156_543.03 * Math.Cos(latitude * Math.PI / 180) / Math.Pow(2, zoom ?? 16);
-        var features = StreetLines.Of(state.Network, tolerance).Select(line => new
+        var network = (await city.GetAsync(ct)).Network;
+        var zoomLevel = zoom ?? 16;
+        // Made once per network and zoom (an import brings a new network, whose layers are made afresh): a map asks at
+        // every pan and zoom, and a large city's lines take far longer to make than to send.
+        var layer = StreetLayers.GetOrCreateValue(network).GetOrAdd(zoomLevel, z => StreetLayer(network, z));
+        return Results.Bytes(layer, "application/geo+json");
+    }
+
+    private static readonly ConditionalWeakTable<StreetNetwork, ConcurrentDictionary<int, byte[]>> StreetLayers = new();
+
+    private static byte[] StreetLayer(StreetNetwork network, int zoom)
+    {
+        var latitude = network.NodeCount == 0 ? 0 : network.Position(0).Latitude;
+        var tolerance = 0.5 * 156_543.03 * Math.Cos(latitude * Math.PI / 180) / Math.Pow(2, zoom);
+        var features = StreetLines.Of(network, tolerance).Select(line => new
         {
             type = "Feature",
             properties = new { name = line.Name, @class = line.Class.ToString().ToLowerInvariant() },
             geometry = new { type = "LineString", coordinates = line.Points.Select(p => new[] { Math.Round(p.Longitude, 6), Math.Round(p.Latitude, 6) }) },
         });
-        return Results.Json(new { type = "FeatureCollection", features }, contentType: "application/geo+json");
+        return JsonSerializer.SerializeToUtf8Bytes(new { type = "FeatureCollection", features }, JsonSerializerOptions.Web);
     }
 
     /// <summary>Replaces the street network and adds (or updates) the extract's addressed buildings, all or nothing.</summary>
