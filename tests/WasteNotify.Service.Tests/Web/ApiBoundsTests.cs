@@ -38,7 +38,15 @@ public sealed class ApiBoundsTests : IAsyncLifetime
         request.Headers.ExpectContinue = true;
         await request.Content.LoadIntoBufferAsync();
 
-        using var response = await _client.SendAsync(request);
+        // HttpClient waits one second for the go-ahead by default, then sends the body anyway; on a loaded machine the
+        // refusal can come later than that, and the server's close then breaks the pipe under the body being written.
+        using var patient = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(30) })
+        {
+            BaseAddress = _client.BaseAddress,
+        };
+        patient.DefaultRequestHeaders.Add("X-Api-Key", _client.DefaultRequestHeaders.GetValues("X-Api-Key"));
+
+        using var response = await patient.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
