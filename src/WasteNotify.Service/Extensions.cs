@@ -150,6 +150,7 @@ public static class Extensions
         services.AddHostedService(sp => sp.GetRequiredService<LivePush>());
         services.AddSingleton<NotifierService>();
         services.AddHostedService(sp => sp.GetRequiredService<NotifierService>());
+        services.AddOptions<DashboardOptions>().BindConfiguration("Dashboard").ValidateDataAnnotations().ValidateOnStart();
         services.AddSignalR();
         services.AddRateLimiter(SignupEndpoints.RateLimit);
     }
@@ -177,6 +178,7 @@ public static class Extensions
         app.MapHub<FleetHub>(ApiKeyAuthentication.FleetHubPath);
         app.MapHub<BuildingHub>(BuildingLinkAuthentication.BuildingHubPath);
         app.MapBuildingPage();
+        app.MapDashboard();
         return app;
     }
 }

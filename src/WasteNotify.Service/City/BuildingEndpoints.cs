@@ -30,8 +30,12 @@ public static class BuildingEndpoints
         return app;
     }
 
-    private static Task<IResult> ListAsync([AsParameters] PageQuery page, HttpRequest request, NpgsqlDataSource db, IOptions<ApiLimits> limits, CancellationToken ct) =>
-        Paging.RespondAsync<BuildingView>(page, limits.Value, request, async window => (await ReadAsync(db, null, ct, window), await Paging.CountAsync(db, "buildings", ct)));
+    /// <summary>Buildings whose id or address holds <c>q</c>, case aside.</summary>
+    private const string Matches = "strpos(lower(id), lower(@q)) > 0 OR strpos(lower(address), lower(@q)) > 0";
+
+    private static Task<IResult> ListAsync(string? q, [AsParameters] PageQuery page, HttpRequest request, NpgsqlDataSource db, IOptions<ApiLimits> limits, CancellationToken ct) =>
+        Paging.RespondAsync<BuildingView>(page, limits.Value, request, async window =>
+            (await ReadAsync(db, null, ct, window, q), await Paging.CountAsync(db, "buildings", ct, Matches, q)));
 
     private static async Task<IResult> GetAsync(string id, NpgsqlDataSource db, CancellationToken ct) =>
         (await ReadAsync(db, id, ct)).FirstOrDefault() is { } building ? Results.Ok(building) : Results.NotFound();
@@ -152,13 +156,15 @@ public static class BuildingEndpoints
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    internal static async Task<List<BuildingView>> ReadAsync(NpgsqlDataSource db, string? id, CancellationToken ct, (int Offset, int Limit)? window = null)
+    internal static async Task<List<BuildingView>> ReadAsync(NpgsqlDataSource db, string? id, CancellationToken ct, (int Offset, int Limit)? window = null,
+        string? search = null)
     {
-        await using var cmd = db.CreateCommand("""
+        await using var cmd = db.CreateCommand($"""
             SELECT id, address, lat, lon, street_lat, street_lon, bins, access_notes FROM buildings
-            WHERE @id IS NULL OR id = @id ORDER BY id OFFSET @offset LIMIT @limit
+            WHERE (@id IS NULL OR id = @id) AND (@q IS NULL OR {Matches}) ORDER BY id OFFSET @offset LIMIT @limit
             """);
         cmd.Parameters.Add(new NpgsqlParameter<string?>("id", NpgsqlTypes.NpgsqlDbType.Text) { TypedValue = id });
+        cmd.Parameters.Add(new NpgsqlParameter<string?>("q", NpgsqlTypes.NpgsqlDbType.Text) { TypedValue = Paging.Search(search) });
         cmd.Parameters.AddWithValue("offset", window?.Offset ?? 0);
         cmd.Parameters.AddWithValue("limit", window?.Limit ?? int.MaxValue);
         await using var reader = await cmd.ExecuteReaderAsync(ct);

@@ -39,8 +39,10 @@ public static class RouteEndpoints
     }
 
     /// <summary>A page of the routes (read whole, then cut: a city has tens or hundreds of them, not millions).</summary>
-    private static Task<IResult> ListAsync([AsParameters] PageQuery page, HttpRequest request, NpgsqlDataSource db, IOptions<ApiLimits> limits, CancellationToken ct) =>
-        Paging.RespondAsync<RouteView>(page, limits.Value, request, async () => [.. (await RouteStore.ReadAsync(db, null, ct)).Select(RouteView.From)]);
+    /// <summary>Routes, those whose id or truck holds <c>q</c> (case aside) when it is given.</summary>
+    private static Task<IResult> ListAsync(string? q, [AsParameters] PageQuery page, HttpRequest request, NpgsqlDataSource db, IOptions<ApiLimits> limits, CancellationToken ct) =>
+        Paging.RespondAsync<RouteView>(page, limits.Value, request, async () =>
+            [.. (await RouteStore.ReadAsync(db, null, ct)).Where(r => Paging.Holds(r.Id, Paging.Search(q)) || Paging.Holds(r.TruckId, Paging.Search(q))).Select(RouteView.From)]);
 
     private static async Task<IResult> ExportAsync(NpgsqlDataSource db, CancellationToken ct)
     {

@@ -47,12 +47,39 @@ public static class Paging
         return new Page<T>(items, window.Offset, window.Limit, total, next);
     }
 
-    /// <summary>Rows in a table, for a page's total (the table name is ours, never the caller's).</summary>
-    public static async Task<long> CountAsync(Npgsql.NpgsqlDataSource db, string table, CancellationToken ct)
+    /// <summary>
+    /// Rows in a table, for a page's total (the table name is ours, never the caller's); with a search, the rows its
+    /// <paramref name="matches"/> condition keeps, the search text given to it as <c>@q</c>.
+    /// </summary>
+    public static async Task<long> CountAsync(Npgsql.NpgsqlDataSource db, string table, CancellationToken ct, string? matches = null, string? search = null)
     {
-        await using var cmd = db.CreateCommand($"SELECT count(*) FROM {table}");
+        await using var cmd = db.CreateCommand($"SELECT count(*) FROM {table} WHERE @q IS NULL OR ({matches ?? "true"})");
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter<string?>("q", NpgsqlTypes.NpgsqlDbType.Text) { TypedValue = Search(search) });
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
+
+    /// <summary>A list's <c>runId</c> filter: none when not given; adds an error named after it when it is not a whole number.</summary>
+    public static long? RunId(string? runId, Dictionary<string, string[]> errors)
+    {
+        if (runId is null)
+        {
+            return null;
+        }
+
+        if (long.TryParse(runId, NumberStyles.None, CultureInfo.InvariantCulture, out var run))
+        {
+            return run;
+        }
+
+        errors["runId"] = ["must be a run id (a whole number)"];
+        return null;
+    }
+
+    /// <summary>A list's search text (<c>q</c>): trimmed, and none when blank. Matched as a substring, case aside.</summary>
+    public static string? Search(string? q) => string.IsNullOrWhiteSpace(q) ? null : q.Trim();
+
+    /// <summary>Whether <paramref name="text"/> holds the search <paramref name="q"/> (as <see cref="Search"/> gave it), case aside.</summary>
+    public static bool Holds(string? text, string? q) => q is null || (text?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false);
 
     /// <summary>The page asked for, read by <paramref name="read"/> (items and total), or the problem naming a bad parameter.</summary>
     public static async Task<IResult> RespondAsync<T>(PageQuery page, ApiLimits limits, HttpRequest request,

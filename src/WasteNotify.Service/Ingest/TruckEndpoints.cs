@@ -58,8 +58,12 @@ public static class TruckEndpoints
         return Uri.UnescapeDataString(query < 0 ? path : path[..query]);
     }
 
-    private static Task<IResult> ListAsync([AsParameters] PageQuery page, HttpRequest request, NpgsqlDataSource db, IOptions<ApiLimits> limits, CancellationToken ct) =>
-        Paging.RespondAsync<TruckView>(page, limits.Value, request, async window => (await ReadAsync(db, null, ct, window), await Paging.CountAsync(db, "trucks", ct)));
+    /// <summary>Trucks whose id or name holds <c>q</c>, case aside.</summary>
+    private const string Matches = "strpos(lower(id), lower(@q)) > 0 OR strpos(lower(name), lower(@q)) > 0";
+
+    private static Task<IResult> ListAsync(string? q, [AsParameters] PageQuery page, HttpRequest request, NpgsqlDataSource db, IOptions<ApiLimits> limits, CancellationToken ct) =>
+        Paging.RespondAsync<TruckView>(page, limits.Value, request, async window =>
+            (await ReadAsync(db, null, ct, window, q), await Paging.CountAsync(db, "trucks", ct, Matches, q)));
 
     private static async Task<IResult> PutAsync(string id, TruckInput input, NpgsqlDataSource db, TruckDirectory devices, CancellationToken ct)
     {
@@ -125,12 +129,15 @@ public static class TruckEndpoints
         return Results.Ok((await ReadAsync(db, id, ct)).Single());
     }
 
-    internal static async Task<List<TruckView>> ReadAsync(NpgsqlDataSource db, string? id, CancellationToken ct, (int Offset, int Limit)? window = null)
+    internal static async Task<List<TruckView>> ReadAsync(NpgsqlDataSource db, string? id, CancellationToken ct, (int Offset, int Limit)? window = null,
+        string? search = null)
     {
-        await using var cmd = db.CreateCommand("""
-            SELECT id, name, owntracks_device, depot_lat, depot_lon FROM trucks WHERE @id IS NULL OR id = @id ORDER BY id OFFSET @offset LIMIT @limit
+        await using var cmd = db.CreateCommand($"""
+            SELECT id, name, owntracks_device, depot_lat, depot_lon FROM trucks
+            WHERE (@id IS NULL OR id = @id) AND (@q IS NULL OR {Matches}) ORDER BY id OFFSET @offset LIMIT @limit
             """);
         cmd.Parameters.Add(new NpgsqlParameter<string?>("id", NpgsqlTypes.NpgsqlDbType.Text) { TypedValue = id });
+        cmd.Parameters.Add(new NpgsqlParameter<string?>("q", NpgsqlTypes.NpgsqlDbType.Text) { TypedValue = Paging.Search(search) });
         cmd.Parameters.AddWithValue("offset", window?.Offset ?? 0);
         cmd.Parameters.AddWithValue("limit", window?.Limit ?? int.MaxValue);
         await using var reader = await cmd.ExecuteReaderAsync(ct);

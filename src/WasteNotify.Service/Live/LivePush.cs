@@ -114,7 +114,8 @@ public sealed partial class LivePush(
             ct.ThrowIfCancellationRequested();
             var next = run.Upcoming.Count > 0 ? View(run.Upcoming[0]) : null;
             await fleet.Clients.All.RunUpdated(new RunPosition(run.RunId, run.RouteId, run.TruckId, run.Status, run.Latitude, run.Longitude,
-                run.ProgressMeters, run.PathMeters, run.LastFixAt, run.Done.Count, run.Upcoming.Count, next, run.Anomalies));
+                run.ProgressMeters, run.PathMeters, run.LastFixAt, run.Done.Count, run.Upcoming.Count, next, run.Anomalies,
+                run.DelaySeconds, run.Predictor, run.ModelVersion));
             await fleet.Clients.Group(FleetHub.RunGroup(run.RunId)).EtasUpdated(run.RunId, [.. run.Upcoming.Select(View)]);
             // The run's buildings looked up among the watched ones, not the other way round: pages may be many.
             foreach (var building in run.Upcoming.Select(s => s.BuildingId).Concat(run.Done.Select(d => d.BuildingId)))

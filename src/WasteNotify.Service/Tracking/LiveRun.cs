@@ -251,9 +251,14 @@ internal sealed class LiveRun
 
         Snapshot = new RunSnapshot(Id, Row.RouteId, Row.TruckId, Row.ServiceDate, Row.PlannedStart, Status, Tracker.StartedAt, LastFixAt,
             Position?.Latitude, Position?.Longitude, Tracker.Latest?.Offset, route.Path.Length, madeAt, predictor, useModel ? serving!.Version : null,
-            _upcoming, [.. _decided.OfType<StopDecision>()], Anomalies(now, options));
+            _upcoming, [.. _decided.OfType<StopDecision>()], Anomalies(now, options),
+            _upcoming.Length > 0 ? Math.Round((_upcoming[0].Eta - Planned(_upcoming[0].Sequence, physics)).TotalSeconds) : null);
         return Snapshot;
     }
+
+    /// <summary>When the plan has the truck at stop <paramref name="sequence"/>: physics from the planned start at the path's start.</summary>
+    private DateTimeOffset Planned(int sequence, PhysicsOptions physics) =>
+        Row.PlannedStart.AddSeconds((Tracker.Route.StopOffsets[sequence - 1] / physics.TypicalSpeedMps) + (physics.DwellSeconds * (sequence - 1)));
 
     /// <summary>The index of the first ETA of a stop at or after <paramref name="sequence"/> (they are in stop order).</summary>
     private static int LowerBound(StopEta[] etas, int sequence)

@@ -12,7 +12,10 @@ public sealed record StopDecision(int Sequence, string BuildingId, string Status
 /// <summary>
 /// A tracked run as of its latest fix: where the truck is, what it did, and the arrival predicted at every stop still
 /// to come. <c>MadeAt</c> is the event time the predictions were made at; <c>Predictor</c> says which one made them
-/// ("model", or "physics" until the route has enough history or while no model is trained).
+/// ("model", or "physics" until the route has enough history or while no model is trained). <c>DelaySeconds</c> is how
+/// far the next stop's ETA is behind the plan: the timetable the physics baseline gives from the planned start at the
+/// route's first point (its typical speed along the path and its dwell at each stop before); negative is ahead, null
+/// when no stop is to come.
 /// </summary>
 public sealed record RunSnapshot(
     long RunId,
@@ -32,7 +35,8 @@ public sealed record RunSnapshot(
     int? ModelVersion,
     IReadOnlyList<StopEta> Upcoming,
     IReadOnlyList<StopDecision> Done,
-    IReadOnlyList<string> Anomalies);
+    IReadOnlyList<string> Anomalies,
+    double? DelaySeconds);
 
 /// <summary>
 /// What tracking decided on one fix: the run's new state and the events (stop decisions, anomalies) that came with it.

@@ -20,19 +20,7 @@ public static class AlertEndpoints
         IOptions<ApiLimits> limits, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        long? run = null;
-        if (runId is not null)
-        {
-            if (long.TryParse(runId, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
-            {
-                run = parsed;
-            }
-            else
-            {
-                errors["runId"] = ["must be a run id (a whole number)"];
-            }
-        }
-
+        var run = Paging.RunId(runId, errors);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);

@@ -20,10 +20,12 @@ public static partial class OutboxEndpoints
         return app;
     }
 
-    private static async Task<IResult> ListAsync(string? status, [AsParameters] PageQuery page, HttpRequest request, NpgsqlDataSource db,
-        IOptions<ApiLimits> limits, CancellationToken ct)
+    /// <summary>The SMS, newest first: of a status, of a run's alerts, of a building's, as the query asks.</summary>
+    private static async Task<IResult> ListAsync(string? status, string? runId, string? buildingId, [AsParameters] PageQuery page, HttpRequest request,
+        NpgsqlDataSource db, IOptions<ApiLimits> limits, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
+        var filter = new OutboxFilter(status, Paging.RunId(runId, errors), buildingId);
         if (status is not null && !Statuses.Contains(status))
         {
             errors["status"] = [$"must be one of {string.Join(", ", Statuses)}"];
@@ -35,27 +37,44 @@ public static partial class OutboxEndpoints
         }
 
         return await Paging.RespondAsync<OutboxView>(page, limits.Value, request, async window =>
-            (await ReadAsync(db, status, window, ct), await CountAsync(db, status, ct)));
+            (await ReadAsync(db, filter, window, ct), await CountAsync(db, filter, ct)));
     }
 
-    private static async Task<long> CountAsync(NpgsqlDataSource db, string? status, CancellationToken ct)
+    private sealed record OutboxFilter(string? Status, long? RunId, string? BuildingId)
     {
-        await using var cmd = db.CreateCommand("SELECT count(*) FROM outbox WHERE $1::text IS NULL OR status = $1");
-        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = status, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        /// <summary>Rows of <c>outbox o</c>, its alert as <c>a</c>, kept by the filter given as $1 to $3.</summary>
+        public const string Where = """
+            ($1::text IS NULL OR o.status = $1)
+            AND ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM alerts a WHERE a.id = o.alert_id AND a.run_id = $2))
+            AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM alerts a WHERE a.id = o.alert_id AND a.building_id = $3))
+            """;
+
+        public void AddTo(NpgsqlCommand cmd)
+        {
+            cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = Status, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            cmd.Parameters.Add(new NpgsqlParameter<long?> { TypedValue = RunId, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+            cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = BuildingId, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        }
+    }
+
+    private static async Task<long> CountAsync(NpgsqlDataSource db, OutboxFilter filter, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"SELECT count(*) FROM outbox o WHERE {OutboxFilter.Where}");
+        filter.AddTo(cmd);
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    private static async Task<List<OutboxView>> ReadAsync(NpgsqlDataSource db, string? status, (int Offset, int Limit) window, CancellationToken ct)
+    private static async Task<List<OutboxView>> ReadAsync(NpgsqlDataSource db, OutboxFilter filter, (int Offset, int Limit) window, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
-            WITH shown AS (SELECT * FROM outbox WHERE $1::text IS NULL OR status = $1 ORDER BY created_at DESC, id DESC OFFSET $2 LIMIT $3)
+        await using var cmd = db.CreateCommand($"""
+            WITH shown AS (SELECT * FROM outbox o WHERE {OutboxFilter.Where} ORDER BY created_at DESC, id DESC OFFSET $4 LIMIT $5)
             SELECT o.id, o.alert_id, a.kind, a.run_id, a.building_id, o.to_phone, o.status, o.reason, o.attempts, o.next_attempt_at, o.provider_sid,
                    o.error_code, o.created_at, o.updated_at,
                    t.attempt, t.started_at, t.finished_at, t.outcome, t.http_status, t.error_code, t.detail
             FROM shown o LEFT JOIN alerts a ON a.id = o.alert_id LEFT JOIN outbox_attempts t ON t.outbox_id = o.id
             ORDER BY o.created_at DESC, o.id DESC, t.attempt
             """);
-        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = status, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        filter.AddTo(cmd);
         cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = window.Offset });
         cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = window.Limit });
         await using var reader = await cmd.ExecuteReaderAsync(ct);

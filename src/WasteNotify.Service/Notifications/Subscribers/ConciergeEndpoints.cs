@@ -30,8 +30,11 @@ public static class ConciergeEndpoints
     internal static IResult UnknownConcierge(long id) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown concierge", detail: $"there is no concierge {id}");
 
-    private static Task<IResult> ListAsync(string? building, [AsParameters] PageQuery page, HttpRequest request, NpgsqlDataSource db, IOptions<ApiLimits> limits, CancellationToken ct) =>
-        Paging.RespondAsync<ConciergeView>(page, limits.Value, request, async () => await ConciergeRecords.ReadAsync(db, null, building, ct));
+    /// <summary>Concierges (of a building when <c>building</c> is given), those whose name or number holds <c>q</c> (case aside) when it is given.</summary>
+    private static Task<IResult> ListAsync(string? building, string? q, [AsParameters] PageQuery page, HttpRequest request, NpgsqlDataSource db,
+        IOptions<ApiLimits> limits, CancellationToken ct) =>
+        Paging.RespondAsync<ConciergeView>(page, limits.Value, request, async () =>
+            [.. (await ConciergeRecords.ReadAsync(db, null, building, ct)).Where(c => Paging.Holds(c.Name, Paging.Search(q)) || Paging.Holds(c.Phone, Paging.Search(q)))]);
 
     private static async Task<IResult> GetAsync(long id, NpgsqlDataSource db, CancellationToken ct) =>
         (await ConciergeRecords.ReadAsync(db, id, null, ct)).FirstOrDefault() is { } concierge ? Results.Ok(concierge) : UnknownConcierge(id);
