@@ -50,8 +50,34 @@ public sealed class OperatorViewTests() : NotificationApiTest(ApiRole.Pilot)
         Assert.Single((await Client.PageAsync<JsonElement>("/api/outbox?limit=1")).Items);
     }
 
+    [Fact]
+    public async Task The_outbox_is_filtered_by_run_building_and_status_together()
+    {
+        var id = (await CreateConciergeAsync(await Host.ClientAsync(ApiRole.Operator), Concierge(["b1", "b2"]))).GetProperty("id").GetInt64();
+        var first = await AddRunAsync(Db);
+        var second = await Db.ScalarAsync<long>("""
+            INSERT INTO route_runs (route_id, service_date, truck_id, planned_start, status, origin)
+            VALUES ('r1', '2026-01-05', 't1', '2026-01-05T12:30:00Z', 'finished', 'added') RETURNING id
+            """);
+        var firstB1 = await AddOutboxAsync(Db, await AddAlertAsync(Db, first, "b1", id), "delivered");
+        var firstB2 = await AddOutboxAsync(Db, await AddAlertAsync(Db, first, "b2", id), "failed");
+        var secondB1 = await AddOutboxAsync(Db, await AddAlertAsync(Db, second, "b1", id, "collected"), "delivered");
+        await AddOutboxAsync(Db, null, "pending");
+
+        async Task<long[]> Ids(string query) => [.. (await Client.AllAsync<JsonElement>($"/api/outbox?{query}")).Select(r => r.GetProperty("id").GetInt64()).Order()];
+
+        Assert.Equal([firstB1, firstB2], await Ids($"runId={first}"));
+        Assert.Equal([firstB1, secondB1], await Ids("buildingId=b1"));
+        Assert.Equal([firstB1], await Ids($"runId={first}&buildingId=b1&status=delivered"));
+        Assert.Empty(await Ids($"runId={second}&status=failed"));
+        var page = await Client.PageAsync<JsonElement>($"/api/outbox?buildingId=b1&limit=1");
+        Assert.Equal(2, page.Total);
+        Assert.Contains("buildingId=b1", page.Next, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/api/outbox?status=lost", "status")]
+    [InlineData("/api/outbox?runId=-1", "runId")]
     [InlineData("/api/outbox?limit=0", "limit")]
     [InlineData("/api/outbox?limit=ten", "limit")]
     [InlineData("/api/alerts?limit=5000", "limit")]
