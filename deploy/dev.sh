@@ -248,6 +248,9 @@ demo() {
   export Notifications__SigningKey="$(cat "$STATE/signing-key")" Notifications__PublicBaseUrl="$HTTP_URL/"
   local key out
   key="$("${wastenotify[@]}" apikey create --role admin --name demo 2>/dev/null)" || die "could not create the demo's API key"
+  local operator_key pilot_key
+  operator_key="$("${wastenotify[@]}" apikey create --role operator --name "demo operator" 2>/dev/null)" || die "could not create the demo's operator key"
+  pilot_key="$("${wastenotify[@]}" apikey create --role pilot --name "demo pilot" 2>/dev/null)" || die "could not create the demo's pilot key"
   # Each simulated truck gets its own broker account, as a real tracker would; the broker refuses anyone else.
   mkdir -p "$STATE/sim"
   local credentials="$STATE/sim/credentials" i
@@ -271,13 +274,19 @@ demo() {
     sleep 0.5
   done
   [ "$health" = 200 ] || die "$HTTP_URL/health does not answer 200 (${health:-no answer}): is the database or the broker down?"
-  # A live fleet of 4 trucks on the default city, 10 times faster than real time; ground truth in .local/sim.
-  # It first registers its trucks, buildings, routes and today's runs with the service, so tracking follows them.
-  "${simulator[@]}" live --trucks 4 --speed 10 --port "$MQTT_PORT" --credentials "$credentials" --truth "$STATE/sim/truth" \
+  # A live fleet of 4 trucks on the default city; ground truth in .local/sim. At real time (the default) the first run
+  # starts now, so the pages' times are the wall clock's, and runs follow each other until the demo is stopped;
+  # DEMO_SPEED=K drives K times faster, three runs placed to end now (faster fixes would come from the future).
+  # It first registers its trucks, buildings, routes and runs with the service, so tracking follows them.
+  local speed="${DEMO_SPEED:-1}" runs=0
+  [ "$speed" = 1 ] || runs=3
+  "${simulator[@]}" live --trucks 4 --speed "$speed" --runs "$runs" --port "$MQTT_PORT" --credentials "$credentials" --truth "$STATE/sim/truth" \
     --register "$HTTP_URL" --api-key "$key" --concierges 3 &
   local fleet=$!
   DEMO_PIDS+=("$fleet")
-  echo "WasteNotify is running on $HTTP_URL with a simulated fleet of 4 trucks (x10). Ctrl-C stops both."
+  echo "WasteNotify is running on $HTTP_URL with a simulated fleet of 4 trucks (x$speed, $([ "$runs" = 0 ] && echo "runs until stopped" || echo "$runs runs")). Ctrl-C stops both."
+  echo "  dashboard: $HTTP_URL/   sign in with the operator key $operator_key"
+  echo "             (or the pilot key $pilot_key: it reads, never manages)"
   echo "  health:  $HTTP_URL/health     API: $HTTP_URL/api-docs (document $HTTP_URL/openapi/v1.json)"
   echo "  admin API key for this demo (X-Api-Key header): $key"
   echo "  live counters: curl -H 'X-Api-Key: $key' $HTTP_URL/metrics"

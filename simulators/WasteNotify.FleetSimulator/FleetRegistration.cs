@@ -75,6 +75,20 @@ internal sealed class FleetRegistration(HttpClient http, TextWriter log) : IDisp
     }
 
     /// <summary>
+    /// Another run of every route, beside its scheduled one, starting at <paramref name="plannedStart"/>: live's runs
+    /// after the first (a route may run several times a day, each run once per start).
+    /// </summary>
+    public async Task AddRunsAsync(FleetPlan plan, DateTimeOffset plannedStart, CancellationToken ct)
+    {
+        foreach (var (truck, _, _) in plan.Routes)
+        {
+            await SendAsync(HttpMethod.Post, $"/api/routes/{Uri.EscapeDataString(truck)}/runs", JsonContent.Create(new { plannedStart, truckId = truck }), ct);
+        }
+
+        await log.WriteLineAsync($"register: {plan.Routes.Count} more runs at {plannedStart:yyyy-MM-dd HH:mm zzz}");
+    }
+
+    /// <summary>
     /// Demo concierges: one per building for the first <paramref name="perRoute"/> stops of each route, with a made-up
     /// French mobile number, subscribed to every alert by SMS and on the web (already registered ones are left as they are).
     /// </summary>

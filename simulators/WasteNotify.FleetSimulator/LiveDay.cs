@@ -14,4 +14,12 @@ internal sealed record LiveDay(List<(TruckDayTrace Trace, List<EmittedFix> Fixes
         var local = TimeZoneInfo.ConvertTime(Start + Shift, zone).DateTime;
         return (DateOnly.FromDateTime(local), new TimeOnly(local.Hour, local.Minute));
     }
+
+    /// <summary>The same start as an instant, with the zone's offset then.</summary>
+    public DateTimeOffset PlannedAt(TimeZoneInfo zone)
+    {
+        var (date, time) = PlannedStart(zone);
+        var local = date.ToDateTime(time);
+        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+    }
 }

@@ -10,18 +10,57 @@ internal static class SimulatedModes
     /// <summary>When every simulated day starts, local time (live then shifts its day to end now).</summary>
     public static readonly TimeOnly DayStart = new(6, 0);
 
+    /// <summary>Simulated time between a run's last fix and the next run's start.</summary>
+    public static readonly TimeSpan PauseBetweenRuns = TimeSpan.FromMinutes(15);
+
     /// <summary>
     /// Today's day for every truck, placed so that at K times real time its event times never run ahead of the clock
-    /// (ingest refuses fixes from the future): it ends now.
+    /// (ingest refuses fixes from the future): at real time it starts now, faster it ends now.
     /// </summary>
-    public static LiveDay PlanLive(FleetPlan plan, double speed, SimulationOptions options, GpsOptions gps, int seed, TimeZoneInfo zone, TimeProvider time)
+    public static LiveDay PlanLive(FleetPlan plan, double speed, SimulationOptions options, GpsOptions gps, int seed, TimeZoneInfo zone, TimeProvider time) =>
+        PlanRuns(plan, speed, 1, options, gps, seed, zone, time).Single();
+
+    /// <summary>
+    /// The runs live drives one after another, each a day of every truck simulated with its own seed, the next starting
+    /// <see cref="PauseBetweenRuns"/> after the last fix of the one before. The series is placed so that its event times
+    /// never run ahead of the clock: at real time (speed 1) the first run starts now and they go on for as many as asked
+    /// (0: until stopped, made one at a time); faster, the whole series ends now, so it must be finite.
+    /// </summary>
+    public static IEnumerable<LiveDay> PlanRuns(FleetPlan plan, double speed, int runs, SimulationOptions options, GpsOptions gps, int seed, TimeZoneInfo zone,
+        TimeProvider time)
     {
+        if (runs == 0 && speed != 1)
+        {
+            throw new ArgumentException("--runs 0 (until stopped) needs --speed 1: faster, the fixes would run ahead of the clock, and ingest refuses those");
+        }
+
         var now = time.GetUtcNow();
         var today = zone.DateAt(now);
-        var days = plan.SimulateDay(today, DayStart, zone, options, gps, seed).ToList();
-        var start = days.Min(d => d.Trace.Samples[0].Time);
-        var end = days.Max(d => d.Fixes.Max(f => f.DeliverAt));
-        return new LiveDay(days, start, end, now - start - ((end - start) * (1 - (1 / speed))));
+        List<(TruckDayTrace Trace, List<EmittedFix> Fixes)> Simulate(int run) => [.. plan.SimulateDay(today, DayStart, zone, options, gps, seed + run)];
+        static (DateTimeOffset Start, DateTimeOffset End) Span(List<(TruckDayTrace Trace, List<EmittedFix> Fixes)> days) =>
+            (days.Min(d => d.Trace.Samples[0].Time), days.Max(d => d.Fixes.Max(f => f.DeliverAt)));
+
+        // Where the series starts in event time: now less what it gains on the clock by going K times faster.
+        var at = now;
+        if (speed != 1)
+        {
+            var total = TimeSpan.Zero;
+            for (var run = 0; run < runs; run++)
+            {
+                var (start, end) = Span(Simulate(run));
+                total += (end - start) + (run > 0 ? PauseBetweenRuns : TimeSpan.Zero);
+            }
+
+            at = now - (total * (1 - (1 / speed)));
+        }
+
+        for (var run = 0; runs == 0 || run < runs; run++)
+        {
+            var days = Simulate(run);
+            var (start, end) = Span(days);
+            yield return new LiveDay(days, start, end, at - start);
+            at += (end - start) + PauseBetweenRuns;
+        }
     }
 
     /// <summary>The planned day published as it happens, K times faster than real time.</summary>

@@ -65,7 +65,11 @@ internal static class Simulator
         var liveSpeed = Number("--speed", 1, 1, 10_000, "simulated seconds per second");
         var truth = Text("--truth", null, "a folder for the day's ground truth (arrivals, departures, passes)", "DIR");
         var concierges = Whole("--concierges", 0, 0, 10_000, "with --register: a demo concierge subscribed to each of the first N buildings of every route");
-        var live = new Command("live", "Today's runs, driven now at --speed.") { liveTrucks, buildings, liveSpeed, interval, citySeed, zone, truth, register, apiKey, concierges };
+        var liveRuns = Whole("--runs", 1, 0, 10_000, "runs of every truck one after another, each a new day's simulation (0: until stopped, at --speed 1 only)");
+        var live = new Command("live", "Today's runs, driven now at --speed: at real time the first starts now, faster the last ends now.")
+        {
+            liveTrucks, buildings, liveSpeed, liveRuns, interval, citySeed, zone, truth, register, apiKey, concierges,
+        };
         live.SetAction(async (parsed, ct) =>
         {
             var concierge = parsed.GetValue(concierges);
@@ -78,19 +82,50 @@ internal static class Simulator
             var (fleet, gps, timeZone) = (FleetPlan.Create(parsed.GetValue(citySeed), parsed.GetValue(liveTrucks), parsed.GetValue(buildings), parsed.GetValue(seed)),
                 new GpsOptions { IntervalSeconds = parsed.GetValue(interval) }, Zone(parsed.GetRequiredValue(zone)));
             var speed = parsed.GetValue(liveSpeed);
-            var day = SimulatedModes.PlanLive(fleet, speed, new SimulationOptions(), gps, parsed.GetValue(seed), timeZone, time);
-            if (registration is not null)
+            var series = SimulatedModes.PlanRuns(fleet, speed, parsed.GetValue(liveRuns), new SimulationOptions(), gps, parsed.GetValue(seed), timeZone, time);
+            FixPublisher? publisher = null;
+            try
             {
-                var (date, start) = day.PlannedStart(timeZone);
-                await registration.RegisterAsync(fleet, parsed.GetValue(citySeed), timeZone, start, [date], ct);
-                if (concierge > 0)
+                var (launch, run) = (time.GetTimestamp(), 0);
+                DateTimeOffset? first = null;
+                foreach (var day in series)
                 {
-                    await registration.SubscribeAsync(fleet, concierge, ct);
+                    // Each run starts when its event time comes at this speed (the pause between runs included).
+                    first ??= day.Start + day.Shift;
+                    var due = ((day.Start + day.Shift - first.Value) / speed) - time.GetElapsedTime(launch);
+                    if (due > TimeSpan.Zero)
+                    {
+                        await Task.Delay(due, time, ct);
+                    }
+
+                    if (registration is not null && run == 0)
+                    {
+                        var (date, start) = day.PlannedStart(timeZone);
+                        await registration.RegisterAsync(fleet, parsed.GetValue(citySeed), timeZone, start, [date], ct);
+                        if (concierge > 0)
+                        {
+                            await registration.SubscribeAsync(fleet, concierge, ct);
+                        }
+                    }
+                    else if (registration is not null)
+                    {
+                        await registration.AddRunsAsync(fleet, day.PlannedAt(timeZone), ct);
+                    }
+
+                    publisher ??= await FixPublisher.ConnectAsync(broker.Read(parsed), parsed.GetRequiredValue(prefix), parsed.GetValue(ownTracks), ct);
+                    var truthDirectory = parsed.GetValue(truth) is { } folder && run > 0 ? Path.Combine(folder, $"run-{run + 1}") : parsed.GetValue(truth);
+                    await SimulatedModes.LiveAsync(day, publisher, speed, truthDirectory, time, log, ct);
+                    run++;
+                }
+            }
+            finally
+            {
+                if (publisher is not null)
+                {
+                    await publisher.DisposeAsync();
                 }
             }
 
-            await using var publisher = await FixPublisher.ConnectAsync(broker.Read(parsed), parsed.GetRequiredValue(prefix), parsed.GetValue(ownTracks), ct);
-            await SimulatedModes.LiveAsync(day, publisher, speed, parsed.GetValue(truth), time, log, ct);
             return 0;
         });
         root.Add(live);

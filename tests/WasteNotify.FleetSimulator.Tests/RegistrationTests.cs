@@ -46,6 +46,34 @@ public sealed class RegistrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Live_with_several_runs_adds_each_next_run_beside_the_scheduled_one_planned_by_its_own_first_fix()
+    {
+        var truth = TempDirectory();
+
+        var exit = await Simulator.RunAsync(["live", "--trucks", "1", "--buildings", "5", "--speed", "10000", "--runs", "2", "--truth", truth,
+            .. SimulatorTests.Common(_host.TopicPrefix), .. await RegisterAsync(ApiRole.Operator)], TextWriter.Null, TimeProvider.System, CancellationToken.None);
+
+        Assert.Equal(0, exit);
+        static async Task<List<DateTimeOffset>> FixTimesAsync(string folder) =>
+            [.. (await File.ReadAllLinesAsync(Path.Combine(folder, "fixes.csv"))).Skip(1).Select(l => DateTimeOffset.Parse(l.Split(',')[2], CultureInfo.InvariantCulture))];
+        var (first, second) = (await FixTimesAsync(truth), await FixTimesAsync(Path.Combine(truth, "run-2")));
+        Assert.True(second.Min() - first.Max() >= SimulatedModes.PauseBetweenRuns - TimeSpan.FromMinutes(1), $"{first.Max():u} then {second.Min():u}");
+        Assert.True(second.Max() <= DateTimeOffset.UtcNow, "the series ends by now");
+        var dates = new[] { Paris.DateAt(first.Min()), Paris.DateAt(second.Min()) }.Distinct();
+        List<Run> runs = [];
+        foreach (var date in dates.Prepend(dates.First().AddDays(-1)))
+        {
+            runs.AddRange(await RunsAsync(date));
+        }
+
+        Assert.Equal(2, runs.Count);
+        Assert.All(runs, r => Assert.Equal(("sim-001", "sim-001"), (r.RouteId, r.TruckId)));
+        var planned = runs.Select(r => r.PlannedStart).Order().ToList();
+        Assert.InRange(first.Min() - planned[0], TimeSpan.Zero, TimeSpan.FromMinutes(2));
+        Assert.InRange(second.Min() - planned[1], TimeSpan.Zero, TimeSpan.FromMinutes(2));
+    }
+
+    [Fact]
     public async Task History_registers_a_run_per_truck_each_past_day_at_six_and_registering_again_changes_nothing()
     {
         string[] history = ["history", "--days", "3", "--trucks", "2", "--buildings", "8", "--out", TempDirectory(), .. await RegisterAsync(ApiRole.Operator)];

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using WasteNotify.Core.Telemetry;
+using WasteNotify.FleetSimulator.Simulation;
 using WasteNotify.Messaging;
 using WasteNotify.Testing;
 
@@ -206,6 +207,38 @@ public sealed class SimulatorTests
         Assert.Equal(6.4, result.Fix.SpeedMetersPerSecond!.Value, 0.2);
     }
 
+    [Fact]
+    public void Live_runs_at_real_time_start_now_and_follow_each_other_a_pause_apart_for_as_long_as_asked()
+    {
+        var plan = FleetPlan.Create(citySeed: 1, trucks: 2, buildingsPerTruck: 5, seed: 1);
+        var paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+        var now = new DateTimeOffset(2026, 12, 4, 21, 17, 30, TimeSpan.Zero);
+        var clock = new FixedClock(now);
+
+        // Until stopped: made one at a time; ten taken here.
+        var runs = SimulatedModes.PlanRuns(plan, 1, 0, new SimulationOptions(), new GpsOptions(), 1, paris, clock).Take(10).ToList();
+
+        Assert.Equal(now, runs[0].Start + runs[0].Shift);
+        for (var i = 1; i < runs.Count; i++)
+        {
+            Assert.Equal(runs[i - 1].End + runs[i - 1].Shift + SimulatedModes.PauseBetweenRuns, runs[i].Start + runs[i].Shift);
+        }
+
+        Assert.True(runs[9].Start + runs[9].Shift - (runs[0].End + runs[0].Shift) >= 9 * SimulatedModes.PauseBetweenRuns, "ten runs, each after the last");
+        // Each run is its own day's simulation, not the first one again.
+        Assert.NotEqual(runs[0].Days[0].Fixes.Count, runs[1].Days[0].Fixes.Count);
+
+        // Faster, the series ends now: its event times never run ahead of the clock.
+        var fast = SimulatedModes.PlanRuns(plan, 10, 3, new SimulationOptions(), new GpsOptions(), 1, paris, clock).ToList();
+        var span = fast[^1].End + fast[^1].Shift - (fast[0].Start + fast[0].Shift);
+        Assert.Equal(now + (span / 10), fast[^1].End + fast[^1].Shift);
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
     [Theory]
     [InlineData("live", "--concierges <N>")]
     [InlineData("history", "--out <DIR> (REQUIRED)")]
@@ -225,6 +258,7 @@ public sealed class SimulatorTests
     [InlineData(new[] { "live", "--trucks", "0" }, "--trucks must be a whole number from 1")]
     [InlineData(new[] { "history", "--days", "3" }, "Option '--out' is required.")]
     [InlineData(new[] { "live", "--trcks", "3" }, "Unrecognized command or argument '--trcks'.")]
+    [InlineData(new[] { "live", "--runs", "0", "--speed", "10" }, "--runs 0 (until stopped) needs --speed 1")]
     [InlineData(new[] { "fly" }, "Unrecognized command or argument 'fly'.")]
     [InlineData(new[] { "replay", "--file", "t.csv", "--delimiter", ";;" }, "--delimiter must be one character")]
     [InlineData(new[] { "live", "--time-zone", "Mars/Olympus" }, "--time-zone 'Mars/Olympus' is not a time zone")]
