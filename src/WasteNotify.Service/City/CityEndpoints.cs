@@ -22,8 +22,8 @@ public static class CityEndpoints
             var state = await city.GetAsync(ct);
             return Results.Ok(new { source = state.Source, nodes = state.Network.NodeCount, edges = state.Network.EdgeCount });
         }).RequireAuthorization(Policies.Read);
-        group.MapGet("/streets", StreetsAsync).RequireAuthorization(Policies.Read)
-            .WithSummary("The streets in use as GeoJSON lines (name, class), simplified for the map's zoom (10 to 19; 16 by default)")
+        group.MapGet("/streets", StreetsAsync).RequireAuthorization(Policies.ReadOrBuilding)
+            .WithSummary("The streets in use as GeoJSON lines (name, class), simplified for the map's zoom (10 to 19; 16 by default); with a key or a building's page link")
             .Produces(StatusCodes.Status200OK, contentType: "application/geo+json").ProducesValidationProblem();
         group.MapPost("/import", ImportAsync).RequireAuthorization(Policies.Admin)
             .Accepts<byte[]>("application/xml", "application/octet-stream")

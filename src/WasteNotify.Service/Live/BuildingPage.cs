@@ -88,23 +88,32 @@ public static class BuildingPage
     private static async Task<IResult> StateAsync(ClaimsPrincipal user, NpgsqlDataSource db, LiveRuns live, IOptions<CityOptions> city, CancellationToken ct)
     {
         var id = Building(user);
-        await using var cmd = db.CreateCommand("SELECT address FROM buildings WHERE id = $1");
+        await using var cmd = db.CreateCommand("SELECT address, lat, lon FROM buildings WHERE id = $1");
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
-        if (await cmd.ExecuteScalarAsync(ct) is not string address)
+        string address;
+        double latitude, longitude;
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
-            return Results.Problem(statusCode: 404, title: "Unknown building", detail: $"building '{id}' is no longer in the city");
+            if (!await reader.ReadAsync(ct))
+            {
+                return Results.Problem(statusCode: 404, title: "Unknown building", detail: $"building '{id}' is no longer in the city");
+            }
+
+            (address, latitude, longitude) = (reader.GetString(0), reader.GetDouble(1), reader.GetDouble(2));
         }
 
         var today = live.OfBuilding(id) is { } run ? BuildingEta.Of(run, id) : null;
-        return Results.Ok(new BuildingPageView(id, address, city.Value.TimeZone, today, today is null ? null : await BinsAsync(db, today.RunId, id, ct)));
+        return Results.Ok(new BuildingPageView(id, address, latitude, longitude, city.Value.TimeZone, today,
+            today is null ? null : await BinsAsync(db, today.RunId, id, ct)));
     }
 }
 
 /// <summary>
-/// What the building page shows first: the building, the city's time zone (the page's clock times are the city's,
-/// wherever the phone is set), its collection today if a tracked run has it, and the bins reported for that run.
+/// What the building page shows first: the building and where it is, the city's time zone (the page's clock times are
+/// the city's, wherever the phone is set), its collection today if a tracked run has it (with the truck's position
+/// once it is near), and the bins reported for that run.
 /// </summary>
-public sealed record BuildingPageView(string BuildingId, string Address, string TimeZone, BuildingEta? Today, BinsView? Bins);
+public sealed record BuildingPageView(string BuildingId, string Address, double Latitude, double Longitude, string TimeZone, BuildingEta? Today, BinsView? Bins);
 
 /// <summary>"out" (the bins are on the pavement) or "in" (back in).</summary>
 public sealed record BinsInput(string? State);

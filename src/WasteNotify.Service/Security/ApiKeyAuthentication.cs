@@ -40,11 +40,17 @@ public static class Policies
     public const string Admin = "admin";
     public const string Building = "building";
 
+    /// <summary>Any key, or a building's page link: what the city's street map is for both.</summary>
+    public const string ReadOrBuilding = "read-or-building";
+
     public static void Add(Microsoft.AspNetCore.Authorization.AuthorizationOptions options)
     {
         options.AddPolicy(Read, p => p.RequireRole(nameof(ApiRole.Pilot), nameof(ApiRole.Operator), nameof(ApiRole.Admin)));
         options.AddPolicy(Write, p => p.RequireRole(nameof(ApiRole.Operator), nameof(ApiRole.Admin)));
         options.AddPolicy(Admin, p => p.RequireRole(nameof(ApiRole.Admin)));
         options.AddPolicy(Building, p => p.AddAuthenticationSchemes(BuildingLinkAuthentication.SchemeName).RequireClaim(BuildingLinkAuthentication.BuildingClaim));
+        options.AddPolicy(ReadOrBuilding, p => p.AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName, BuildingLinkAuthentication.SchemeName)
+            .RequireAssertion(c => c.User.IsInRole(nameof(ApiRole.Pilot)) || c.User.IsInRole(nameof(ApiRole.Operator)) || c.User.IsInRole(nameof(ApiRole.Admin))
+                || c.User.HasClaim(claim => claim.Type == BuildingLinkAuthentication.BuildingClaim)));
     }
 }

@@ -5,6 +5,9 @@ import { languageButtons, settings, showLanguage, token } from "./common.js";
 const texts = {
   fr: {
     loading: "Chargement…",
+    mapLabel: "Plan : l’immeuble et le camion qui approche",
+    building: "Votre immeuble",
+    truck: "Le camion",
     notToday: "Pas de collecte suivie aujourd’hui",
     notTodayDetail: "Aucune tournée suivie aujourd’hui ne passe par cet immeuble.",
     onItsWay: "Le camion est en route",
@@ -25,6 +28,9 @@ const texts = {
   },
   en: {
     loading: "Loading…",
+    mapLabel: "Map: the building and the truck on its way",
+    building: "Your building",
+    truck: "The truck",
     notToday: "No collection tracked today",
     notTodayDetail: "No run tracked today serves this building.",
     onItsWay: "The truck is on its way",
@@ -48,6 +54,7 @@ const texts = {
 // Within this many minutes of the predicted arrival the page says "approaching".
 const approachingMinutes = 15;
 let address = "";
+let place = null; // the building, [lat, lon]
 let today = null;
 let bins = null;
 let binsFailed = false;
@@ -89,6 +96,32 @@ function render() {
   $("bins-said").textContent = binsFailed ? t.binsFailed
     : t.binsSaid(bins?.binsOutAt && clock(bins.binsOutAt), bins?.binsInAt && clock(bins.binsInAt));
   document.title = `${address || "WasteNotify"} · WasteNotify`;
+  showTruck(t);
+}
+
+// The truck on a small map once it is near (the service gives its position only then): our own street layer, no tiles.
+let map = null;
+let truckMarker = null;
+async function showTruck(t) {
+  const box = $("near-map");
+  const near = today?.status === "upcoming" && today.truckLatitude != null;
+  box.hidden = !near;
+  box.setAttribute("aria-label", t.mapLabel);
+  if (!near) return;
+  const truck = [today.truckLatitude, today.truckLongitude];
+  if (!map) {
+    map = L.map(box, { zoomControl: false, attributionControl: true, preferCanvas: true });
+    map.attributionControl.setPrefix(false);
+    map.attributionControl.addAttribution("&copy; OpenStreetMap contributors");
+    L.circleMarker(place, { radius: 8, color: "#fff", weight: 2, fillColor: "#0b5d1e", fillOpacity: 1 }).addTo(map).bindTooltip(t.building);
+    truckMarker = L.circleMarker(truck, { radius: 8, color: "#fff", weight: 2, fillColor: "#8a4b00", fillOpacity: 1 }).addTo(map).bindTooltip(t.truck);
+    map.fitBounds([place, truck], { padding: [30, 30], maxZoom: 17 });
+    const zoom = Math.max(10, Math.min(19, Math.round(map.getZoom())));
+    const streets = await fetch(`/api/city/streets?zoom=${zoom}`, { headers: { Authorization: `Bearer ${token}` } });
+    if (streets.ok) L.geoJSON(await streets.json(), { interactive: false, style: { color: "#9a9a9a", weight: 1.5 } }).addTo(map).bringToBack();
+  }
+  truckMarker.setLatLng(truck);
+  box.dataset.truck = truck.join(",");
 }
 
 languageButtons(render);
@@ -117,6 +150,7 @@ async function start() {
 
   const page = await response.json();
   address = page.address;
+  place = [page.latitude, page.longitude];
   timeZone = page.timeZone;
   today = page.today;
   bins = page.bins;

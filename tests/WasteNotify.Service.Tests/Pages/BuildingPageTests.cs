@@ -57,6 +57,17 @@ public sealed partial class BuildingPageTests(Browser browser) : IClassFixture<B
         Assert.Equal("upcoming", eta.GetProperty("status").GetString());
         var early = await page.Tab.Locator("#early").TextContentAsync();
         Assert.True(early!.Contains("d’un instant à l’autre", StringComparison.Ordinal) || Minutes(early, EarlyText()) <= minutes, early);
+        // Near, the truck is on a small map where tracking has it; a building at the end of the route is not told where it is.
+        await Assertions.Expect(page.Tab.Locator("#near-map")).ToBeVisibleAsync();
+        Assert.True(await TestEnvironment.EventuallyAsync(async () => // the two read again until tracking has taken every fix
+        {
+            var run = await reader.GetFromJsonAsync<JsonElement>($"/api/runs/{runId}/etas");
+            var where = string.Create(CultureInfo.InvariantCulture, $"{run.GetProperty("latitude").GetDouble()},{run.GetProperty("longitude").GetDouble()}");
+            return await page.Tab.Locator("#near-map").GetAttributeAsync("data-truck") == where;
+        }, Patience));
+        var last = await reader.GetFromJsonAsync<JsonElement>($"/api/buildings/{stops[^1].BuildingId}/eta", TestContext.Current.CancellationToken);
+        Assert.Equal(JsonValueKind.Null, last.GetProperty("truckLatitude").ValueKind);
+        Assert.Equal(JsonValueKind.Number, eta.GetProperty("truckLatitude").ValueKind);
         await page.ScreenshotAsync("building-page-countdown");
 
         // "The bins are out": stored for the run, once (a second press, from here or elsewhere, keeps the first time).

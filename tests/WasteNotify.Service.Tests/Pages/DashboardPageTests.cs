@@ -28,7 +28,7 @@ public sealed partial class DashboardPageTests(Browser browser) : IClassFixture<
         var stops = SimulatedFleet.Plan.Routes[0].Stops;
         var served = Concierges.Served(day);
         var alerted = stops.Skip(10).First(s => served.Contains(s.BuildingId)).BuildingId;
-        await Concierges.SubscribeAsync(db.ConnectionString, [alerted], channels: "{web}");
+        var phone = (await Concierges.SubscribeAsync(db.ConnectionString, [alerted]))[alerted]; // SMS logged: no Twilio account here
         await using var host = await ServiceHost.StartAsync(db.ConnectionString);
         var key = await host.App.Services.GetRequiredService<ApiKeys>().CreateAsync(ApiRole.Operator, "control room", TestContext.Current.CancellationToken);
         using var reader = await host.ClientAsync(ApiRole.Pilot);
@@ -85,6 +85,14 @@ public sealed partial class DashboardPageTests(Browser browser) : IClassFixture<
         foreach (var row in await alertRows.AllAsync())
         {
             await Assertions.Expect(row.Locator("td").Nth(2)).ToHaveTextAsync(alerted);
+        }
+
+        var smsRows = page.Tab.Locator("#outbox-list tbody tr");
+        await Assertions.Expect(smsRows).ToHaveCountAsync(2);
+        foreach (var row in await smsRows.AllAsync())
+        {
+            await Assertions.Expect(row.Locator("td").Nth(3)).ToHaveTextAsync(alerted);
+            Assert.DoesNotContain(phone[^6..], await row.Locator("td").Nth(1).TextContentAsync(), StringComparison.Ordinal); // masked as the API does
         }
 
         await page.ScreenshotAsync("dashboard-alerts");
