@@ -44,7 +44,10 @@ internal sealed class SimulatedFleet
 
     /// <summary>How many fixes ingest stores: one per timestamp, none at 0,0.</summary>
     public static int Storable(IEnumerable<EmittedFix> fixes) =>
-        fixes.Where(f => f.Position.Latitude != 0 || f.Position.Longitude != 0).Select(f => f.Timestamp).Distinct().Count();
+        fixes.Where(f => f.Position.Latitude != 0 || f.Position.Longitude != 0).Select(f => OnTheWire(f.Timestamp)).Distinct().Count();
+
+    /// <summary>A fix's time as <see cref="FixJson.Native"/> publishes it: to the millisecond.</summary>
+    private static DateTimeOffset OnTheWire(DateTimeOffset time) => time.AddTicks(-(time.UtcTicks % TimeSpan.TicksPerMillisecond));
 
     /// <summary>Buildings, truck and route of the plan, and this day's run; returns the run's id.</summary>
     public async Task<long> RegisterAsync(string connectionString)
@@ -125,14 +128,17 @@ internal sealed class SimulatedFleet
         await publisher.FlushAsync();
     }
 
-    /// <summary>What a tracker fed the same fixes decides, with the route as the plan has it: the reference.</summary>
+    /// <summary>
+    /// What a tracker fed the same fixes decides, with the route as the plan has it: the reference. It takes each fix's
+    /// time as the wire carries it (<see cref="FixJson.Native"/> writes milliseconds; the simulator's clock has ticks).
+    /// </summary>
     public List<TrackingEvent> Reference(IEnumerable<EmittedFix> fixes)
     {
         var tracker = new RunTracker(Plan.Tracked(0), new TrackerOptions { Facilities = [Plan.City.Network.Position(Plan.City.LandfillNode)] });
         var events = new List<TrackingEvent>();
         foreach (var fix in fixes.Where(f => f.Position.Latitude != 0 || f.Position.Longitude != 0))
         {
-            tracker.Observe(fix.Tracked, events);
+            tracker.Observe(fix.Tracked with { Time = OnTheWire(fix.Timestamp) }, events);
         }
 
         return events;
