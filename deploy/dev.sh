@@ -7,6 +7,7 @@
 #   test    setup + up + the whole test suite
 #   demo    setup + up + the service and a live simulated fleet; prints the address and an API key
 #   bench   setup + up + a benchmark (deploy/dev.sh bench ingest)
+#   screenshots  setup + up + the pages' browser tests; their screenshots replace deploy/screenshots (the README's)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -334,5 +335,10 @@ case "${1:-}" in
   test) shift; run_tests "$@" ;;
   demo) demo ;;
   bench) shift; setup; up; cd "$ROOT"; dotnet run -c Release --project tests/WasteNotify.Benchmarks -- "$@" ;;
-  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  screenshots)
+    rm -rf "$ROOT/TestResults/pages"
+    run_tests --filter 'FullyQualifiedName~WasteNotify.Service.Tests.Pages.'
+    rm -f "$ROOT"/deploy/screenshots/*.png; mkdir -p "$ROOT/deploy/screenshots"
+    cp "$ROOT"/TestResults/pages/*.png "$ROOT/deploy/screenshots/"; ls "$ROOT/deploy/screenshots" ;;
+  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
