@@ -86,8 +86,58 @@ public sealed class Browser : IAsyncLifetime
             }
         }
 
-        public Task ScreenshotAsync(string name) =>
-            Tab.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"{name}.png"), FullPage = true });
+        /// <summary>
+        /// Saves the page as <paramref name="name"/>.png, and checks what a screen reader needs of it in that state:
+        /// the page's language, and an accessible name on every visible field, button and image (its label,
+        /// <c>aria-label</c>, <c>aria-labelledby</c>, <c>title</c> or, for a button, its text).
+        /// </summary>
+        public async Task ScreenshotAsync(string name)
+        {
+            await Tab.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"{name}.png"), FullPage = true });
+            Assert.Matches("^(fr|en)", await Tab.EvaluateAsync<string>("() => document.documentElement.lang"));
+            var unnamed = await Tab.EvaluateAsync<string[]>("""
+                () => [...document.querySelectorAll('input, select, textarea, button, img, [role=img]')]
+                  .filter(e => e.type !== 'hidden' && e.getClientRects().length > 0)
+                  .filter(e => {
+                    const labelled = e.labels ? [...e.labels].map(l => l.textContent).join('') : '';
+                    const by = e.getAttribute('aria-labelledby');
+                    const name = labelled.trim() || (e.getAttribute('aria-label') ?? '').trim()
+                      || (by ? (document.getElementById(by)?.textContent ?? '').trim() : '')
+                      || (e.getAttribute('title') ?? '').trim() || (e.tagName === 'IMG' ? (e.getAttribute('alt') ?? '') : '')
+                      || (e.tagName === 'BUTTON' ? e.textContent.trim() : '');
+                    return name === '';
+                  })
+                  .map(e => e.outerHTML.slice(0, 160))
+                """);
+            Assert.True(unnamed.Length == 0, $"{name}: no accessible name on {string.Join("; ", unnamed)}");
+
+            // WCAG 2 AA contrast of visible text against its background (4.5:1, 3:1 for large text); not over the
+            // maps, whose canvas is not a CSS background.
+            var faint = await Tab.EvaluateAsync<string[]>("""
+                () => {
+                  const rgb = c => { const m = c.match(/[\d.]+/g).map(Number); return { r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1 }; };
+                  const lum = ({ r, g, b }) => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+                  const over = (top, under) => ({ r: top.r * top.a + under.r * (1 - top.a), g: top.g * top.a + under.g * (1 - top.a), b: top.b * top.a + under.b * (1 - top.a), a: 1 });
+                  const background = e => {
+                    const layers = [];
+                    for (let n = e; n; n = n.parentElement) { const c = rgb(getComputedStyle(n).backgroundColor); if (c.a > 0) { layers.push(c); if (c.a >= 1) break; } }
+                    return layers.reduceRight((under, top) => over(top, under), { r: 255, g: 255, b: 255, a: 1 });
+                  };
+                  return [...document.querySelectorAll('body *')]
+                    .filter(e => !e.closest('.leaflet-container') && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden')
+                    .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim() !== ''))
+                    .map(e => {
+                      const style = getComputedStyle(e), bg = background(e), fg = over(rgb(style.color), bg);
+                      const [hi, lo] = [lum(fg), lum(bg)].sort((x, y) => y - x), ratio = (hi + 0.05) / (lo + 0.05);
+                      const size = parseFloat(style.fontSize), large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+                      return { ratio, need: large ? 3 : 4.5, text: e.textContent.trim().slice(0, 40), disabled: e.matches(':disabled') };
+                    })
+                    .filter(x => !x.disabled && x.ratio < x.need)
+                    .map(x => `'${x.text}' ${x.ratio.toFixed(2)}:1 (needs ${x.need}:1)`);
+                }
+                """);
+            Assert.True(faint.Length == 0, $"{name}: too little contrast on {string.Join("; ", faint)}");
+        }
 
         public async ValueTask DisposeAsync() => await Context.DisposeAsync();
     }

@@ -70,8 +70,10 @@ public sealed partial class BuildingPageTests(Browser browser) : IClassFixture<B
         Assert.Equal(JsonValueKind.Number, eta.GetProperty("truckLatitude").ValueKind);
         await page.ScreenshotAsync("building-page-countdown");
 
-        // "The bins are out": stored for the run, once (a second press, from here or elsewhere, keeps the first time).
-        await page.Tab.GetByRole(AriaRole.Button, new() { Name = "Les bacs sont sortis" }).ClickAsync();
+        // "The bins are out", pressed from the keyboard: stored for the run, once (a second press, from here or
+        // elsewhere, keeps the first time).
+        await page.Tab.GetByRole(AriaRole.Button, new() { Name = "Les bacs sont sortis" }).FocusAsync();
+        await page.Tab.Keyboard.PressAsync("Space");
         await Assertions.Expect(page.Tab.Locator("#bins-said")).ToHaveTextAsync(new Regex(@"^Sortis à \d\d:\d\d\.$"));
         await Assertions.Expect(page.Tab.GetByRole(AriaRole.Button, new() { Name = "Les bacs sont sortis" })).ToBeDisabledAsync();
         var stored = await db.ScalarAsync<DateTime>($"SELECT bins_out_at FROM bin_reports WHERE run_id = {runId} AND building_id = '{mine}' AND out_source = 'page'");

@@ -57,8 +57,10 @@ public sealed partial class DashboardPageTests(Browser browser) : IClassFixture<
         await Assertions.Expect(run).ToContainTextAsync($"Truck {SimulatedFleet.TruckId}");
         await Assertions.Expect(run.Locator(".progress")).ToContainTextAsync(new Regex(@"[1-9]\d* / \d+ stops"));
 
-        // Chosen, the run shows its next stops with ETA, bounds and predictor; they move on as the truck does, without a reload.
-        await run.Locator(".run-head").ClickAsync();
+        // Chosen (from the keyboard here: Tab to it, Enter), the run shows its next stops with ETA, bounds and
+        // predictor; they move on as the truck does, without a reload.
+        await run.Locator(".run-head").FocusAsync();
+        await page.Tab.Keyboard.PressAsync("Enter");
         var etas = run.Locator("table.etas tbody tr");
         await Assertions.Expect(etas.First).ToBeVisibleAsync();
         await Assertions.Expect(etas.First.Locator("td").Nth(3)).ToHaveTextAsync(new Regex(@"^\d\d:\d\d – \d\d:\d\d$"));
