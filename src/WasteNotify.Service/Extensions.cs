@@ -15,6 +15,7 @@ using WasteNotify.Service.Security;
 using WasteNotify.Service.Tracking;
 using WasteNotify.Service.Http;
 using WasteNotify.Service.Operations;
+using WasteNotify.Service.Pilot;
 using WasteNotify.Twilio;
 
 namespace WasteNotify.Service;
@@ -151,6 +152,7 @@ public static class Extensions
         services.AddSingleton<NotifierService>();
         services.AddHostedService(sp => sp.GetRequiredService<NotifierService>());
         services.AddOptions<DashboardOptions>().BindConfiguration("Dashboard").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PilotOptions>().BindConfiguration("Pilot").ValidateDataAnnotations().ValidateOnStart();
         services.AddSignalR();
         services.AddRateLimiter(SignupEndpoints.RateLimit);
     }
@@ -179,6 +181,7 @@ public static class Extensions
         app.MapHub<BuildingHub>(BuildingLinkAuthentication.BuildingHubPath);
         app.MapBuildingPage();
         app.MapDashboard();
+        app.MapPilot();
         return app;
     }
 }

@@ -4,12 +4,13 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using WasteNotify.Service.Eta;
 using WasteNotify.Service.Ingest;
+using WasteNotify.Service.Pilot;
 using WasteNotify.Service.Security;
 
 namespace WasteNotify.Service;
 
 /// <summary>
-/// The command-line verbs (<c>wastenotify apikey | broker | telemetry | evaluate | import-runs | train</c>) as one
+/// The command-line verbs (<c>wastenotify apikey | broker | telemetry | evaluate | import-runs | train | pilot-report</c>) as one
 /// System.CommandLine tree: each verb's command is built by its feature (<c>ApiKeyCommand.Create</c>, ...), which
 /// states its options, their help and their checks; this parses, prints a usage error with the verb's help and
 /// runs the verb with the caller's cancellation (signals stay <see cref="CommandCancellation"/>'s: the library's own
@@ -133,6 +134,7 @@ public static class Verbs
         EvaluateCommand.Create(configuration, output, error),
         ImportRunsCommand.Create(configuration, output, error, time),
         TrainCommand.Create(configuration, output, error, time),
+        PilotReportCommand.Create(configuration, output, error, time),
     ];
 
     private static Command Root(params Command[] verbs)

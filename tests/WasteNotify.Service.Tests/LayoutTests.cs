@@ -6,7 +6,7 @@ namespace WasteNotify.Service.Tests;
 public sealed partial class LayoutTests
 {
     /// <summary>The pipeline, in the order data flows; the other folders sit beside it.</summary>
-    private static readonly string[] Stages = ["Ingest", "Tracking", "Eta", "Notifications", "Live"];
+    private static readonly string[] Stages = ["Ingest", "Tracking", "Eta", "Notifications", "Live", "Pilot"];
 
     [Fact]
     public void No_stage_uses_a_later_one_and_no_folders_depend_on_each_other_in_a_loop()
@@ -31,7 +31,7 @@ public sealed partial class LayoutTests
     {
         var folders = Directory.GetDirectories(ServiceSource()).Select(Path.GetFileName).Where(f => f is not ("bin" or "obj")).Order(StringComparer.Ordinal);
         // www holds the pages (HTML, scripts, their npm manifest), no C#.
-        Assert.Equal(["City", "Data", "Eta", "Http", "Ingest", "Live", "Notifications", "Operations", "Security", "Tracking", "www"], folders);
+        Assert.Equal(["City", "Data", "Eta", "Http", "Ingest", "Live", "Notifications", "Operations", "Pilot", "Security", "Tracking", "www"], folders);
         Assert.DoesNotContain(Directory.GetFiles(Path.Combine(ServiceSource(), "www"), "*.cs", SearchOption.AllDirectories), f => !f.Contains("node_modules", StringComparison.Ordinal));
     }
 

@@ -56,6 +56,16 @@ public static class DefaultTemplates
         "WasteNotify: you are subscribed again to garbage truck alerts. Reply STOP to unsubscribe, HELP for help.",
         "WasteNotify : abonnement réactivé, vous recevrez de nouveau les alertes. Répondez STOP ou ARRET pour vous désabonner, AIDE pour de l'aide.");
 
+    /// <summary>The answer to OUT / SORTIS and IN / RENTRES: the report noted, with the time that stands (the first one of each).</summary>
+    public static string BinsNoted(string language, bool binsOut, string time) => binsOut
+        ? Pick(language, $"WasteNotify: noted, bins out at {time}.", $"WasteNotify : c'est noté, bacs sortis à {time}.")
+        : Pick(language, $"WasteNotify: noted, bins back in at {time}.", $"WasteNotify : c'est noté, bacs rentrés à {time}.");
+
+    /// <summary>The answer to a bins report with no collection today to put it on.</summary>
+    public static string NoCollectionToReport(string language) => Pick(language,
+        "WasteNotify: no collection of your building is tracked today, so there is nothing to note.",
+        "WasteNotify : aucune collecte de votre immeuble n'est suivie aujourd'hui, rien à noter.");
+
     private static string Pick(string language, string english, string french)
     {
         CheckLanguage(language);

@@ -3,8 +3,8 @@ using System.Collections.Frozen;
 namespace WasteNotify.Core.Notifications;
 
 /// <summary>
-/// Recognises opt-out, opt-in and help requests the way Twilio does: the whole message is one keyword,
-/// whatever its case, accents, surrounding spaces and trailing punctuation.
+/// Recognises opt-out, opt-in and help requests the way Twilio does, and the concierge's "bins out" / "bins in"
+/// reports: the whole message is one keyword, whatever its case, accents, surrounding spaces and trailing punctuation.
 /// </summary>
 public static class SmsKeyword
 {
@@ -28,6 +28,17 @@ public static class SmsKeyword
         ["HELP"] = SmsKeywordKind.Help,
         ["INFO"] = SmsKeywordKind.Help,
         ["AIDE"] = SmsKeywordKind.Help,
+        ["OUT"] = SmsKeywordKind.BinsOut,
+        ["SORTI"] = SmsKeywordKind.BinsOut,
+        ["SORTIS"] = SmsKeywordKind.BinsOut,
+        ["SORTIE"] = SmsKeywordKind.BinsOut,
+        ["SORTIES"] = SmsKeywordKind.BinsOut,
+        ["IN"] = SmsKeywordKind.BinsIn,
+        ["BACK"] = SmsKeywordKind.BinsIn,
+        ["RENTRE"] = SmsKeywordKind.BinsIn,
+        ["RENTRES"] = SmsKeywordKind.BinsIn,
+        ["RENTREE"] = SmsKeywordKind.BinsIn,
+        ["RENTREES"] = SmsKeywordKind.BinsIn,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     // The globalization-invariant runtime cannot decompose accents, so the French ones are folded by hand.

@@ -6,4 +6,10 @@ public enum SmsKeywordKind
     Stop,
     Start,
     Help,
+
+    /// <summary>The concierge says the bins are out ("OUT", "SORTIS").</summary>
+    BinsOut,
+
+    /// <summary>The concierge says the bins are back in ("IN", "RENTRES").</summary>
+    BinsIn,
 }

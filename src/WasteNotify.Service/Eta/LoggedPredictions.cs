@@ -12,7 +12,8 @@ namespace WasteNotify.Service.Eta;
 /// <param name="BoundsOutOfOrder">Predictions whose stored bounds are not early ≤ ETA ≤ late.</param>
 public sealed record LoggedPredictions(List<ScoredPrediction> Scored, int Runs, int NoArrival, int AfterArrival, int BoundsOutOfOrder)
 {
-    public static async Task<LoggedPredictions> ReadAsync(NpgsqlDataSource dataSource, DateOnly from, DateOnly to, CancellationToken ct)
+    /// <summary>The predictions logged for the runs of <paramref name="from"/> to <paramref name="to"/> (of one route, when given).</summary>
+    public static async Task<LoggedPredictions> ReadAsync(NpgsqlDataSource dataSource, DateOnly from, DateOnly to, CancellationToken ct, string? route = null)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         // The model and the baselines first, in that order: the report's columns follow the predictors' first rows.
@@ -21,11 +22,12 @@ public sealed record LoggedPredictions(List<ScoredPrediction> Scored, int Runs, 
             FROM eta_predictions p
             JOIN route_runs r ON r.id = p.run_id
             LEFT JOIN run_stops s ON s.run_id = p.run_id AND s.sequence = p.sequence AND s.status = 'served'
-            WHERE r.service_date BETWEEN @from AND @to
+            WHERE r.service_date BETWEEN @from AND @to AND (@route::text IS NULL OR r.route_id = @route)
             ORDER BY array_position(ARRAY['model', 'physics', 'naive', 'historical'], p.predictor), p.predictor, p.run_id, p.sequence, p.made_at
             """);
         cmd.Parameters.AddWithValue("from", from);
         cmd.Parameters.AddWithValue("to", to);
+        cmd.Parameters.Add(new NpgsqlParameter<string?>("route", route) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var scored = new List<ScoredPrediction>();
         var runs = new HashSet<long>();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using WasteNotify.Service.City;
 using WasteNotify.Service.Http;
+using WasteNotify.Service.Notifications;
 using WasteNotify.Service.Security;
 using WasteNotify.Service.Tracking;
 
@@ -46,23 +47,10 @@ public static class BuildingPage
                 detail: "no run tracked today collects this building: there is nothing to report the bins for");
         }
 
-        // One statement: the row made or the first report of that kind kept; then both read back.
-        var column = input.State == "out" ? "bins_out_at" : "bins_in_at";
-        var source = input.State == "out" ? "out_source" : "in_source";
-        await using var cmd = db.CreateCommand($"""
-            INSERT INTO bin_reports (run_id, building_id, {column}, {source}) VALUES ($1, $2, $3, 'page')
-            ON CONFLICT (run_id, building_id) DO UPDATE
-                SET {column} = COALESCE(bin_reports.{column}, excluded.{column}), {source} = COALESCE(bin_reports.{source}, excluded.{source})
-            RETURNING bins_out_at, bins_in_at
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = run.RunId });
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
-        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = time.GetUtcNow() });
         try
         {
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            return Results.Ok(new BinsView(run.RunId, Read(reader, 0), Read(reader, 1)));
+            var (binsOut, binsIn) = await BinReports.RecordAsync(db, run.RunId, id, input.State == "out", "page", time.GetUtcNow(), ct);
+            return Results.Ok(new BinsView(run.RunId, binsOut, binsIn));
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {

@@ -56,6 +56,22 @@ public sealed class SmsKeywordTests
     }
 
     [Theory]
+    [InlineData("OUT", SmsKeywordKind.BinsOut)]
+    [InlineData("out!", SmsKeywordKind.BinsOut)]
+    [InlineData("Sortis", SmsKeywordKind.BinsOut)]
+    [InlineData("sorties.", SmsKeywordKind.BinsOut)]
+    [InlineData("IN", SmsKeywordKind.BinsIn)]
+    [InlineData("Rentrés", SmsKeywordKind.BinsIn)]
+    [InlineData("RENTREES !", SmsKeywordKind.BinsIn)]
+    [InlineData("back", SmsKeywordKind.BinsIn)]
+    public void Bins_reports_are_out_and_in(string body, SmsKeywordKind expected)
+    {
+        Assert.Equal(expected, SmsKeyword.Parse(body));
+    }
+
+    [Theory]
+    [InlineData("bins out")]
+    [InlineData("sortir")]
     [InlineData(null)]
     [InlineData("")]
     [InlineData("   ")]

@@ -1,14 +1,18 @@
+using System.Globalization;
 using System.Security;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using WasteNotify.Core.City;
 using WasteNotify.Core.Notifications;
+using WasteNotify.Service.City;
 using WasteNotify.Twilio;
 
 namespace WasteNotify.Service.Notifications;
 
 /// <summary>
 /// Twilio's webhooks: delivery status callbacks (<c>/twilio/status</c>) and incoming SMS (<c>/twilio/inbound</c>: STOP,
-/// ARRET, START, HELP). Every request must carry a valid X-Twilio-Signature, computed over the public URL Twilio called.
+/// ARRET, START, HELP, and the bins reported: OUT / SORTIS, IN / RENTRES, for the collection of the latest alert sent
+/// to that number today). Every request must carry a valid X-Twilio-Signature, computed over the public URL Twilio called.
 /// </summary>
 public static partial class TwilioWebhooks
 {
@@ -41,7 +45,7 @@ public static partial class TwilioWebhooks
     }
 
     private static async Task<IResult> InboundAsync(HttpRequest request, NpgsqlDataSource db, IOptions<TwilioOptions> twilio,
-        IOptions<NotificationOptions> options, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        IOptions<NotificationOptions> options, RunScheduler scheduler, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         if (await VerifiedFormAsync(request, twilio.Value, options.Value, loggers, ct) is not { } form)
         {
@@ -61,10 +65,31 @@ public static partial class TwilioWebhooks
             SmsKeywordKind.Stop => DefaultTemplates.StopConfirmation(language),
             SmsKeywordKind.Start => DefaultTemplates.StartConfirmation(language),
             SmsKeywordKind.Help => DefaultTemplates.Help(language),
+            SmsKeywordKind.BinsOut or SmsKeywordKind.BinsIn => await BinsAsync(db, message.From, keyword == SmsKeywordKind.BinsOut, language, scheduler.Zone, time.GetUtcNow(), ct),
             _ => null,
         };
         var twiml = reply is null ? "<Response/>" : $"<Response><Message>{SecurityElement.Escape(reply)}</Message></Response>";
         return Results.Text($"<?xml version=\"1.0\" encoding=\"UTF-8\"?>{twiml}", "application/xml");
+    }
+
+    /// <summary>A bins report by SMS, put on the collection of the latest alert sent to the number today; the answer says what stands.</summary>
+    private static async Task<string> BinsAsync(NpgsqlDataSource db, string phone, bool binsOut, string language, TimeZoneInfo zone, DateTimeOffset now, CancellationToken ct)
+    {
+        if (await BinReports.RepliedCollectionAsync(db, phone, zone.DateAt(now), ct) is not { } collection)
+        {
+            return DefaultTemplates.NoCollectionToReport(language);
+        }
+
+        try
+        {
+            var (outAt, inAt) = await BinReports.RecordAsync(db, collection.RunId, collection.BuildingId, binsOut, "sms", now, ct);
+            var stands = (binsOut ? outAt : inAt) ?? now;
+            return DefaultTemplates.BinsNoted(language, binsOut, TimeZoneInfo.ConvertTime(stands, zone).ToString("HH:mm", CultureInfo.InvariantCulture));
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            return DefaultTemplates.NoCollectionToReport(language); // the run or building was deleted meanwhile
+        }
     }
 
     /// <summary>The form of a request signed by Twilio with our auth token; null when Twilio is not configured or the signature is wrong.</summary>
