@@ -61,10 +61,10 @@ public static class DefaultTemplates
         ? Pick(language, $"WasteNotify: noted, bins out at {time}.", $"WasteNotify : c'est noté, bacs sortis à {time}.")
         : Pick(language, $"WasteNotify: noted, bins back in at {time}.", $"WasteNotify : c'est noté, bacs rentrés à {time}.");
 
-    /// <summary>The answer to a bins report with no collection today to put it on.</summary>
+    /// <summary>The answer to a bins report with no collection under way (no recent alert) to put it on.</summary>
     public static string NoCollectionToReport(string language) => Pick(language,
-        "WasteNotify: no collection of your building is tracked today, so there is nothing to note.",
-        "WasteNotify : aucune collecte de votre immeuble n'est suivie aujourd'hui, rien à noter.");
+        "WasteNotify: no collection of your building is under way, so there is nothing to note.",
+        "WasteNotify : aucune collecte de votre immeuble n'est en cours, rien à noter.");
 
     private static string Pick(string language, string english, string french)
     {

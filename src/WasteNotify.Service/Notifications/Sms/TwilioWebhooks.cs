@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using WasteNotify.Core.City;
 using WasteNotify.Core.Notifications;
 using WasteNotify.Service.City;
 using WasteNotify.Twilio;
@@ -12,7 +11,7 @@ namespace WasteNotify.Service.Notifications;
 /// <summary>
 /// Twilio's webhooks: delivery status callbacks (<c>/twilio/status</c>) and incoming SMS (<c>/twilio/inbound</c>: STOP,
 /// ARRET, START, HELP, and the bins reported: OUT / SORTIS, IN / RENTRES, for the collection of the latest alert sent
-/// to that number today). Every request must carry a valid X-Twilio-Signature, computed over the public URL Twilio called.
+/// to that number in the last 12 hours). Every request must carry a valid X-Twilio-Signature, computed over the public URL Twilio called.
 /// </summary>
 public static partial class TwilioWebhooks
 {
@@ -72,10 +71,10 @@ public static partial class TwilioWebhooks
         return Results.Text($"<?xml version=\"1.0\" encoding=\"UTF-8\"?>{twiml}", "application/xml");
     }
 
-    /// <summary>A bins report by SMS, put on the collection of the latest alert sent to the number today; the answer says what stands.</summary>
+    /// <summary>A bins report by SMS, put on the collection of the latest alert sent to the number (12 h at most before); the answer says what stands.</summary>
     private static async Task<string> BinsAsync(NpgsqlDataSource db, string phone, bool binsOut, string language, TimeZoneInfo zone, DateTimeOffset now, CancellationToken ct)
     {
-        if (await BinReports.RepliedCollectionAsync(db, phone, zone.DateAt(now), ct) is not { } collection)
+        if (await BinReports.RepliedCollectionAsync(db, phone, now, ct) is not { } collection)
         {
             return DefaultTemplates.NoCollectionToReport(language);
         }

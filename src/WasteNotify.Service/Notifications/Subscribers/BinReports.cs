@@ -33,20 +33,24 @@ public static class BinReports
         return (Read(reader, 0), Read(reader, 1));
     }
 
+    /// <summary>How far back an SMS reply looks for the alert it answers.</summary>
+    public static readonly TimeSpan ReplyWindow = TimeSpan.FromHours(12);
+
     /// <summary>
     /// The collection an SMS reply from <paramref name="phone"/> is about: the run and building of the latest alert
-    /// sent to that number for a run of <paramref name="serviceDate"/>; null when there is none.
+    /// SMS to that number created within <see cref="ReplyWindow"/> of <paramref name="now"/> (a run not cancelled); null when there is none.
     /// </summary>
-    public static async Task<(long RunId, string BuildingId)?> RepliedCollectionAsync(NpgsqlDataSource db, string phone, DateOnly serviceDate, CancellationToken ct)
+    public static async Task<(long RunId, string BuildingId)?> RepliedCollectionAsync(NpgsqlDataSource db, string phone, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         await using var cmd = db.CreateCommand("""
             SELECT a.run_id, a.building_id FROM outbox o JOIN alerts a ON a.id = o.alert_id JOIN route_runs r ON r.id = a.run_id
-            WHERE o.to_phone = $1 AND r.service_date = $2 AND r.status <> 'cancelled'
+            WHERE o.to_phone = $1 AND o.created_at BETWEEN $2 AND $3 AND r.status <> 'cancelled'
             ORDER BY o.created_at DESC, o.id DESC LIMIT 1
             """);
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = phone });
-        cmd.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = serviceDate });
+        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = (now - ReplyWindow).ToUniversalTime() });
+        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now.ToUniversalTime() });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetString(1)) : null;
     }
