@@ -19,7 +19,7 @@ public sealed class VerbsTests
         Assert.Equal(0, exit);
         Assert.Equal("", error);
         Assert.Contains("Without a verb it runs the service", output, StringComparison.Ordinal);
-        foreach (var verb in new[] { "apikey", "broker", "telemetry", "evaluate", "import-runs", "train" })
+        foreach (var verb in new[] { "apikey", "broker", "telemetry", "evaluate", "import-runs", "train", "pilot-report" })
         {
             Assert.Matches($@"(?m)^  {verb}\s+\S", output);
         }
@@ -35,6 +35,7 @@ public sealed class VerbsTests
     [InlineData("evaluate", "--predictions <PREDICTIONS.csv>")]
     [InlineData("import-runs", "--tz <ZONE>")]
     [InlineData("train", "--out <MODEL.zip>")]
+    [InlineData("pilot-report", "--from <YYYY-MM-DD> (REQUIRED)")]
     public async Task Every_command_has_its_help_on_stdout_with_its_usage_and_options(string command, string option)
     {
         var (exit, output, error) = await RunAsync([.. command.Split(' '), "--help"]);
@@ -63,6 +64,9 @@ public sealed class VerbsTests
     [InlineData("telemetry")]
     [InlineData("apikey remove")]
     [InlineData("broker add-truck")]
+    [InlineData("pilot-report --from 2026-03-04")]
+    [InlineData("pilot-report --from 2026-03-04 --to 2026-03-03")]
+    [InlineData("pilot-report --from 4/3/2026 --to 2026-03-04")]
     public async Task A_missing_or_unknown_command_or_argument_is_a_usage_error(string args)
     {
         var (exit, output, error) = await RunAsync(args.Split(' '));
