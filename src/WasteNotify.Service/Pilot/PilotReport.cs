@@ -50,7 +50,7 @@ public sealed record PilotReport(
         text.Append(CultureInfo.InvariantCulture, $"{"policy",-16}{"median on pavement",20}{"p90 on pavement",18}{"missed",16}\n");
         foreach (var p in Total.Policies)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{PolicyName(p.Policy),-16}{Duration(p.MedianPavement),20}{Duration(p.P90Pavement),18}{$"{p.Missed} ({p.MissedShare:P1})",16}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{PolicyName(p.Policy),-16}{Duration(p.MedianPavement),20}{Duration(p.P90Pavement),18}{$"{p.Missed} ({Percent(p.MissedShare)})",16}\n");
         }
 
         text.Append(CultureInfo.InvariantCulture, $"\nalerts (ours): {Total.OnTime} on time, {Total.Early} early, {Total.Late} late, {Total.NoAlert} none; ")
@@ -84,7 +84,7 @@ public sealed record PilotReport(
         html.Append("<h2>Policies</h2>\n<table id=\"policies\"><thead><tr><th>Policy</th><th>Collections</th><th>Median on pavement</th><th>90th percentile</th><th>Missed</th></tr></thead><tbody>\n");
         foreach (var p in Total.Policies)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<tr data-policy=\"{PilotColumns.Name(p.Policy)}\"><td>{PolicyName(p.Policy)}</td><td>{p.Collections}</td><td>{Duration(p.MedianPavement)}</td><td>{Duration(p.P90Pavement)}</td><td>{p.Missed} ({p.MissedShare:P1})</td></tr>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<tr data-policy=\"{PilotColumns.Name(p.Policy)}\"><td>{PolicyName(p.Policy)}</td><td>{p.Collections}</td><td>{Duration(p.MedianPavement)}</td><td>{Duration(p.P90Pavement)}</td><td>{p.Missed} ({Percent(p.MissedShare)})</td></tr>\n");
         }
 
         html.Append("</tbody></table>\n<div class=\"charts\">\n");
@@ -136,13 +136,18 @@ public sealed record PilotReport(
         _ => "ours",
     };
 
-    /// <summary>"45 min", "13 h 05 min", or "–" for none.</summary>
+    /// <summary>"45.5 min" (to a tenth under an hour), "13 h 05 min" (to the nearest minute), or "–" for none: as the pilot page writes them.</summary>
     public static string Duration(TimeSpan? span) => span switch
     {
         null => "–",
-        { TotalMinutes: < 60 } s => string.Create(CultureInfo.InvariantCulture, $"{s.TotalMinutes:0.#} min"),
-        { } s => string.Create(CultureInfo.InvariantCulture, $"{(int)s.TotalHours} h {s.Minutes:00} min"),
+        { TotalMinutes: < 60 } s => Math.Round(s.TotalMinutes, 1, MidpointRounding.AwayFromZero).ToString("0.#", CultureInfo.InvariantCulture) + " min",
+        { } s => Math.Round(s.TotalMinutes, MidpointRounding.AwayFromZero) is var minutes
+            ? string.Create(CultureInfo.InvariantCulture, $"{(int)(minutes / 60)} h {(int)(minutes % 60):00} min") : "",
     };
+
+    /// <summary>"6.3 %": a share as a percentage to a tenth, halves away from zero (as the pilot page rounds).</summary>
+    public static string Percent(double share) =>
+        Math.Round(share * 100, 1, MidpointRounding.AwayFromZero).ToString("0.0", CultureInfo.InvariantCulture) + " %";
 
     private static List<(string, PilotSummary)> By(List<CollectionKpis> kpis, Func<CollectionKpis, string> key) =>
         [.. kpis.GroupBy(key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, PilotSummary.Of(g)))];

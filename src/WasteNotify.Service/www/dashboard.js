@@ -1,11 +1,13 @@
 // The operators' and pilots' dashboard: signed in with an API key (kept in this tab's session storage), it reads the
 // public API and the fleet hub only. Live: the map (our own street layer, online tiles if configured), the trucks with
 // their heading and trail, each run's path and buildings by state; the runs panel and the alerts feed. Then the alerts
-// and SMS with filters, and management (operators and admins; a pilot's key never gets the forms).
+// and SMS with filters, the pilot's figures with their charts and downloads, and management (operators and admins; a
+// pilot's key never gets the forms).
 import { api, el, formatClock, formatTime, session, table } from "./dashboard-common.js";
 import { showManage } from "./manage.js";
+import { showPilot } from "./pilot.js";
 
-const sections = ["live", "messages", "manage"];
+const sections = ["live", "messages", "pilot", "manage"];
 const stateColours = { to_come: "#1f5fbf", alerted: "#b35900", served: "#0b7a2a", skipped: "#b00020", not_today: "#8c8c8c" };
 const live = { map: null, streets: null, streetZoom: null, runs: new Map(), buildings: new Map(), routes: new Map(), focused: null, hub: null };
 
@@ -81,6 +83,7 @@ function showSection() {
   for (const a of document.querySelectorAll("[data-tab]")) a.setAttribute("aria-current", String(a.dataset.tab === name));
   if (name === "live") live.map?.invalidateSize();
   if (name === "messages") showMessages();
+  if (name === "pilot") showPilot();
   if (name === "manage") showManage(session.settings.role);
 }
 

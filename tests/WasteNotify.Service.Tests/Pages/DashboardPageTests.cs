@@ -170,7 +170,7 @@ public sealed partial class DashboardPageTests(Browser browser) : IClassFixture<
         Assert.Empty(page.ErrorsSoFar());
     }
 
-    private static async Task SignInAsync(Browser.Page page, ServiceHost host, string key, string role, bool goTo = true)
+    internal static async Task SignInAsync(Browser.Page page, ServiceHost host, string key, string role, bool goTo = true)
     {
         if (goTo)
         {
