@@ -99,7 +99,8 @@ function hours(minutes) {
 function duration(minutes) {
   if (minutes == null) return "—";
   if (minutes < 60) return `${Math.round(minutes * 10) / 10} min`;
-  return `${Math.floor(minutes / 60)} h ${String(Math.round(minutes % 60)).padStart(2, "0")} min`;
+  const whole = Math.round(minutes);
+  return `${Math.floor(whole / 60)} h ${String(whole % 60).padStart(2, "0")} min`;
 }
 
 function percent(share) {
