@@ -12,8 +12,9 @@ public sealed record CollectionPlace(string BuildingId, double Latitude, double 
 public sealed record SmsFigures(int Messages, int Sent, int Delivered, int Failed, int Suppressed, int Expired, int Logged, int Segments, decimal Cost, string Currency);
 
 /// <summary>
-/// The recorded collections of the runs of a range of service dates (run × building of a building with an
-/// approaching subscriber or an alert), read from what tracking, the notifier and the building pages stored.
+/// The recorded collections of the runs of a range of service dates (run × building of a building with an alert for
+/// the run, or an approaching subscriber since before it started), read from what tracking, the notifier and the
+/// building pages stored.
 /// Every time is on the fleet's event-time clock: an SMS's delivery is its alert's event time plus how long the
 /// SMS took by the wall clock, so replayed and live runs read the same.
 /// </summary>
@@ -30,8 +31,9 @@ public static class PilotData
             SELECT r.id, r.route_id, r.service_date, r.planned_start, r.status, rs.sequence, rs.building_id, b.address, b.lat, b.lon,
                    s.status, s.arrived_at,
                    (SELECT min(e.at) FROM run_events e WHERE e.run_id = r.id AND e.sequence = rs.sequence AND e.kind = 'skipped'),
-                   (SELECT max(sub.lead_minutes) FROM subscriptions sub
-                     WHERE sub.building_id = rs.building_id AND 'approaching' = ANY (sub.alerts) AND sub.created_at <= r.planned_start),
+                   (SELECT max(sub.lead_minutes) FROM subscriptions sub WHERE sub.building_id = rs.building_id AND 'approaching' = ANY (sub.alerts)),
+                   EXISTS (SELECT 1 FROM subscriptions sub
+                           WHERE sub.building_id = rs.building_id AND 'approaching' = ANY (sub.alerts) AND sub.created_at <= r.planned_start),
                    br.bins_out_at, br.out_source, br.bins_in_at, br.in_source
             FROM route_runs r
             JOIN route_stops rs ON rs.route_id = r.route_id
@@ -54,19 +56,19 @@ public static class PilotData
             var (runId, building) = (reader.GetInt64(0), reader.GetString(6));
             var facts = alerts.GetValueOrDefault((runId, building)) ?? [];
             int? lead = reader.IsDBNull(13) ? null : reader.GetInt32(13);
-            if (lead is null && facts.Count == 0)
+            if (facts.Count == 0 && !reader.GetBoolean(14))
             {
-                continue; // nobody here asked for alerts: not the pilot's
+                continue; // no alert, and nobody had asked for them yet: not the pilot's (a replayed past run has its alerts)
             }
 
-            var leadMinutes = lead ?? facts.Max(f => f.LeadMinutes);
+            var leadMinutes = lead ?? (facts.Count > 0 ? facts.Max(f => f.LeadMinutes) : 10);
             var (stopStatus, arrived, skipped) = (reader.IsDBNull(10) ? null : reader.GetString(10), Time(reader, 11), Time(reader, 12));
             var end = reader.GetString(4) == "cancelled" && stopStatus is null ? CollectionEnd.Cancelled
                 : stopStatus == "served" ? CollectionEnd.Served
                 : stopStatus == "skipped" ? CollectionEnd.Skipped
                 : CollectionEnd.NotReached;
             var truckAt = end == CollectionEnd.Served ? arrived : end == CollectionEnd.Skipped ? skipped : null;
-            var bins = new BinReport(Time(reader, 14), reader.IsDBNull(15) ? null : reader.GetString(15), Time(reader, 16), reader.IsDBNull(17) ? null : reader.GetString(17));
+            var bins = new BinReport(Time(reader, 15), reader.IsDBNull(16) ? null : reader.GetString(16), Time(reader, 17), reader.IsDBNull(18) ? null : reader.GetString(18));
             // The naive alert: the first logged naive prediction whose early bound is within the lead plus the margin, as the notifier decides.
             DateTimeOffset? naiveAt = null;
             foreach (var (madeAt, early) in naive.GetValueOrDefault((runId, reader.GetInt32(5))) ?? [])

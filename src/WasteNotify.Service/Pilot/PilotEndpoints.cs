@@ -8,9 +8,13 @@ using WasteNotify.Core.Notifications;
 using WasteNotify.Core.Pilot;
 using WasteNotify.Service.City;
 using WasteNotify.Service.Http;
+using WasteNotify.Service.Notifications;
 using WasteNotify.Service.Security;
 
 namespace WasteNotify.Service.Pilot;
+
+/// <summary>When a concierge had the bins out and back in, as an operator enters it.</summary>
+public sealed record BinsEntry(DateTimeOffset? BinsOutAt, DateTimeOffset? BinsInAt);
 
 /// <summary>One policy's figures as the API gives them (minutes).</summary>
 public sealed record PolicyView(string Policy, int Collections, double? MedianPavementMinutes, double? P90PavementMinutes, int Missed, double MissedShare);
@@ -51,6 +55,10 @@ public static class PilotEndpoints
             await WithReportAsync(http, from, to, route, ct, report => Csv(writer => report.WriteCsv(writer), "pilot-collections.csv", null)))
             .WithSummary("Every collection with every column (building ids and times: not open data)").Produces(200, contentType: "text/csv");
 
+        app.MapPut("/api/runs/{runId:long}/bins/{buildingId}", EnterBinsAsync).WithTags("Pilot").RequireAuthorization(Policies.Write)
+            .WithSummary("An operator enters when a concierge had the bins out and back in for a run (by phone, on paper); the first report of each kind stands, as from the page or SMS")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+
         var open = app.MapGroup("/api/open-data").WithTags("Open data").AllowAnonymous();
         open.MapGet("/collections", async (HttpContext http, string? from, string? to, string? route, string? street, [AsParameters] PageQuery page,
             IOptions<ApiLimits> limits, CancellationToken ct) =>
@@ -85,6 +93,63 @@ public static class PilotEndpoints
             await WithReportAsync(http, from, to, route, ct, report => Results.Text(StreetsGeoJson(Streets(report, Options(http), street), Options(http)), "application/geo+json")))
             .WithSummary("The streets' figures as GeoJSON points (the middle of the street's buildings; 'other streets' has no geometry)").Produces(200, contentType: "application/geo+json");
         return app;
+    }
+
+    private static async Task<IResult> EnterBinsAsync(long runId, string buildingId, BinsEntry entry, NpgsqlDataSource db, RunScheduler scheduler, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (entry.BinsOutAt is null && entry.BinsInAt is null)
+        {
+            errors["binsOutAt"] = ["give binsOutAt, binsInAt or both (ISO 8601 times with their offset)"];
+        }
+        else if (entry is { BinsOutAt: { } o, BinsInAt: { } i } && i < o)
+        {
+            errors["binsInAt"] = [$"{i:O} is before binsOutAt ({o:O})"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        await using var cmd = db.CreateCommand("""
+            SELECT r.service_date FROM route_runs r JOIN route_stops s ON s.route_id = r.route_id AND s.building_id = $2 WHERE r.id = $1
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = runId });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = buildingId });
+        if (await cmd.ExecuteScalarAsync(ct) is not DateOnly serviceDate)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such collection", detail: $"run {runId} does not exist or does not collect building '{buildingId}'");
+        }
+
+        // From the evening before (the old habit's bins) to the end of the next day.
+        var midnight = serviceDate.ToDateTime(TimeOnly.MinValue);
+        var (earliest, latest) = (new DateTimeOffset(midnight, scheduler.Zone.GetUtcOffset(midnight)).AddDays(-1), new DateTimeOffset(midnight, scheduler.Zone.GetUtcOffset(midnight)).AddDays(2));
+        foreach (var (field, at) in new[] { ("binsOutAt", entry.BinsOutAt), ("binsInAt", entry.BinsInAt) })
+        {
+            if (at is { } t && (t < earliest || t >= latest))
+            {
+                errors[field] = [$"{t:O} is not within a day of the run's service day {serviceDate:yyyy-MM-dd}"];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        (DateTimeOffset? Out, DateTimeOffset? In) stored = (null, null);
+        if (entry.BinsOutAt is { } outAt)
+        {
+            stored = await BinReports.RecordAsync(db, runId, buildingId, binsOut: true, "operator", outAt, ct);
+        }
+
+        if (entry.BinsInAt is { } inAt)
+        {
+            stored = await BinReports.RecordAsync(db, runId, buildingId, binsOut: false, "operator", inAt, ct);
+        }
+
+        return Results.Ok(new { runId, buildingId, binsOutAt = stored.Out, binsInAt = stored.In });
     }
 
     /// <summary>The collections with their street published only when it has enough buildings in the figures.</summary>
