@@ -126,6 +126,61 @@ internal sealed class FleetRegistration(HttpClient http, TextWriter log) : IDisp
         await log.WriteLineAsync($"register: {added} demo concierges subscribed (the first {perRoute} buildings of each route)");
     }
 
+    /// <summary>
+    /// The simulated concierges of a pilot: for each run of <paramref name="dates"/> and each building alerted, what
+    /// its concierge did (<see cref="ConciergeBehaviour"/>, drawn from <paramref name="seed"/>), entered as an operator
+    /// would (PUT /api/runs/{id}/bins/{building}). Returns the collections alerted and the reports entered.
+    /// </summary>
+    public async Task<(int Alerted, int Reported)> ReactAsync(IReadOnlyList<DateOnly> dates, ConciergeBehaviour behaviour, int seed, CancellationToken ct)
+    {
+        var random = new Random(seed);
+        var (alerted, reported) = (0, 0);
+        foreach (var date in dates)
+        {
+            foreach (var run in await AllAsync<RunItem>($"/api/runs?date={date:yyyy-MM-dd}&limit=1000", ct))
+            {
+                var alerts = await AllAsync<AlertItem>($"/api/alerts?runId={run.Id}&limit=1000", ct);
+                foreach (var building in alerts.GroupBy(a => a.BuildingId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+                {
+                    var approaching = building.Where(a => a.Kind == "approaching").Select(a => (DateTimeOffset?)a.At).Min();
+                    if (approaching is null && building.All(a => a.Kind != "collected"))
+                    {
+                        continue;
+                    }
+
+                    alerted++;
+                    var collected = building.Where(a => a.Kind == "collected").Select(a => (DateTimeOffset?)a.At).Min();
+                    var (binsOut, binsIn) = behaviour.React(random, run.PlannedStart, approaching, collected);
+                    if (binsOut is null && binsIn is null)
+                    {
+                        continue;
+                    }
+
+                    await SendAsync(HttpMethod.Put, $"/api/runs/{run.Id}/bins/{Uri.EscapeDataString(building.Key)}",
+                        JsonContent.Create(new { binsOutAt = binsOut, binsInAt = binsIn }), ct);
+                    reported++;
+                }
+            }
+        }
+
+        await log.WriteLineAsync($"concierges: {alerted} collections alerted, {reported} with bins reported");
+        return (alerted, reported);
+    }
+
+    /// <summary>Whether every run of <paramref name="dates"/> is over (finished or cancelled): the pilot's wait before training or reacting.</summary>
+    public async Task<bool> RunsOverAsync(IReadOnlyList<DateOnly> dates, CancellationToken ct)
+    {
+        foreach (var date in dates)
+        {
+            if ((await AllAsync<RunItem>($"/api/runs?date={date:yyyy-MM-dd}&limit=1000", ct)).Any(r => r.Status is not ("finished" or "cancelled")))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public void Dispose() => http.Dispose();
 
     /// <summary>The routes as the service stores them once imported: GeoJSON carries positions to 7 decimals (about 1 cm).</summary>
@@ -184,6 +239,10 @@ internal sealed class FleetRegistration(HttpClient http, TextWriter log) : IDisp
     private sealed record Page<T>(T[] Items, string? Next);
 
     private sealed record CityView(string Source);
+
+    private sealed record RunItem(long Id, string RouteId, DateTimeOffset PlannedStart, string Status);
+
+    private sealed record AlertItem(string Kind, string BuildingId, DateTimeOffset At);
 
     private sealed record RunView(string RouteId, DateTimeOffset PlannedStart);
 

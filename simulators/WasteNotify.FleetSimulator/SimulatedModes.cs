@@ -92,11 +92,11 @@ internal static class SimulatedModes
         await publisher.FlushAsync(ct);
     }
 
-    /// <summary>The past days history simulates: the last <paramref name="days"/> before today, Sundays left out.</summary>
-    public static List<DateOnly> HistoryDates(int days, TimeZoneInfo zone, TimeProvider time)
+    /// <summary>The past days history simulates: <paramref name="days"/> days ending <paramref name="endingDaysAgo"/> days before today (1: yesterday), Sundays left out.</summary>
+    public static List<DateOnly> HistoryDates(int days, TimeZoneInfo zone, TimeProvider time, int endingDaysAgo = 1)
     {
-        var today = zone.DateAt(time.GetUtcNow());
-        return [.. Enumerable.Range(1, days).Reverse().Select(d => today.AddDays(-d)).Where(d => d.DayOfWeek != DayOfWeek.Sunday)];
+        var last = zone.DateAt(time.GetUtcNow()).AddDays(-endingDaysAgo);
+        return [.. Enumerable.Range(0, days).Reverse().Select(d => last.AddDays(-d)).Where(d => d.DayOfWeek != DayOfWeek.Sunday)];
     }
 
     /// <summary>Past days, Monday to Saturday, as fast as possible: to files (fixes and ground truth) and/or the broker.</summary>

@@ -55,7 +55,7 @@ internal static class Simulator
 
         root.Add(Replay(log, time, broker, prefix, ownTracks));
         var citySeed = Whole("--city-seed", 1, int.MinValue, int.MaxValue, "the procedural city's seed (the service's City:Seed)");
-        var interval = Whole("--interval", 5, 1, 10, "seconds between a truck's fixes");
+        var interval = Whole("--interval", 5, 1, 120, "seconds between a truck's fixes (real trackers: 15 to 120)");
         var zone = Text("--time-zone", "Europe/Paris", "the city's time zone (IANA id)", "ZONE");
         var buildings = Whole("--buildings", 60, 1, 5_000, "buildings in the fleet's routes");
         var register = Text("--register", null, "the service's address (http://127.0.0.1:5280): the fleet (trucks, buildings, routes, the simulated days' runs) is registered there first", "URL");
@@ -131,22 +131,33 @@ internal static class Simulator
         root.Add(live);
 
         var historyTrucks = Whole("--trucks", 10, 1, 100_000, "trucks in the fleet");
-        var days = Whole("--days", 28, 1, 366, "past days, ending yesterday");
+        var days = Whole("--days", 28, 1, 366, "past days, ending --ending days ago");
+        var ending = Whole("--ending", 1, 1, 3_650, "how many days ago the last one is (1: yesterday)");
         var output = new Option<string>("--out") { Required = true, HelpName = "DIR", Description = "the folder for the days' fixes and ground truth" };
         var publish = new Option<bool>("--publish") { Description = "also publish the fixes to the broker" };
+        var historyConcierges = Whole("--concierges", 0, 0, 10_000, "with --register: a simulated concierge subscribed to each of the first N buildings of every route");
         var history = new Command("history", "Past days as fast as possible, to files (and with --publish to the broker).")
         {
-            days, historyTrucks, buildings, output, publish, interval, citySeed, zone, register, apiKey,
+            days, ending, historyTrucks, buildings, output, publish, interval, citySeed, zone, register, apiKey, historyConcierges,
         };
         history.SetAction(async (parsed, ct) =>
         {
             using var registration = Registration(parsed.GetValue(register), parsed.GetValue(apiKey), log);
+            if (parsed.GetValue(historyConcierges) > 0 && registration is null)
+            {
+                throw new ArgumentException("--concierges goes with --register URL --api-key KEY");
+            }
+
             var fleet = FleetPlan.Create(parsed.GetValue(citySeed), parsed.GetValue(historyTrucks), parsed.GetValue(buildings), parsed.GetValue(seed));
             var timeZone = Zone(parsed.GetRequiredValue(zone));
-            var dates = SimulatedModes.HistoryDates(parsed.GetValue(days), timeZone, time);
+            var dates = SimulatedModes.HistoryDates(parsed.GetValue(days), timeZone, time, parsed.GetValue(ending));
             if (registration is not null)
             {
                 await registration.RegisterAsync(fleet, parsed.GetValue(citySeed), timeZone, SimulatedModes.DayStart, dates, ct);
+                if (parsed.GetValue(historyConcierges) is var n and > 0)
+                {
+                    await registration.SubscribeAsync(fleet, n, ct);
+                }
             }
 
             await using var publisher = parsed.GetValue(publish) ? await FixPublisher.ConnectAsync(broker.Read(parsed), parsed.GetRequiredValue(prefix), parsed.GetValue(ownTracks), ct) : null;
@@ -155,6 +166,38 @@ internal static class Simulator
             return 0;
         });
         root.Add(history);
+
+        var reactDays = Whole("--days", 14, 1, 366, "past days whose runs the concierges react to, ending --ending days ago");
+        var reactEnding = Whole("--ending", 1, 1, 3_650, "how many days ago the last one is (1: yesterday)");
+        var wait = Whole("--wait", 600, 0, 86_400, "seconds to wait for those days' runs to be over (tracked to their end) before reacting");
+        var reactRegister = Text("--register", null, "the service's address: the runs and alerts are read there and the bins entered (required)", "URL");
+        var reactKey = Text("--api-key", null, "an operator or admin key (required)", "KEY");
+        var reactions = new Command("concierges", "A simulated pilot's concierges: for each run of those days, what each alerted concierge did with "
+            + "the bins (a few minutes after the alert, log-normal; some never, some before any alert), entered through the service's API.")
+        {
+            reactDays, reactEnding, wait, zone, reactRegister, reactKey,
+        };
+        reactions.SetAction(async (parsed, ct) =>
+        {
+            using var registration = Registration(parsed.GetValue(reactRegister) ?? throw new ArgumentException("concierges needs --register URL --api-key KEY"),
+                parsed.GetValue(reactKey), log)!;
+            var dates = SimulatedModes.HistoryDates(parsed.GetValue(reactDays), Zone(parsed.GetRequiredValue(zone)), time, parsed.GetValue(reactEnding));
+            var deadline = time.GetTimestamp();
+            while (!await registration.RunsOverAsync(dates, ct))
+            {
+                if (time.GetElapsedTime(deadline) > TimeSpan.FromSeconds(parsed.GetValue(wait)))
+                {
+                    await log.WriteLineAsync($"concierges: the runs of {dates[0]:yyyy-MM-dd} to {dates[^1]:yyyy-MM-dd} are not all over after {parsed.GetValue(wait)} s");
+                    return 1;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(2), time, ct);
+            }
+
+            await registration.ReactAsync(dates, new ConciergeBehaviour(), parsed.GetValue(seed), ct);
+            return 0;
+        });
+        root.Add(reactions);
 
         var loadTrucks = Whole("--trucks", 1000, 1, 100_000, "trucks publishing");
         var rate = Number("--rate", 5_000, 1, 1_000_000, "fixes per second, all trucks together");
