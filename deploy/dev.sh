@@ -8,6 +8,7 @@
 #   demo    setup + up + the service and a live simulated fleet; prints the address and an API key
 #   bench   setup + up + a benchmark (deploy/dev.sh bench ingest)
 #   screenshots  setup + up + the pages' browser tests; their screenshots replace deploy/screenshots (the README's)
+#   pilot   setup + up + a whole simulated pilot (weeks of history, training, a fortnight with simulated concierges); prints its headline
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -327,6 +328,64 @@ demo() {
   done
 }
 
+# A whole simulated pilot on the default city, on its own database and port: PILOT_HISTORY_DAYS (28) of history
+# published as fast as possible and tracked by event time, a model trained on them, then PILOT_DAYS (14) more with
+# a concierge subscribed at every building, who react to their alerts (the simulator's concierges mode); then the
+# pilot report of those days. Fixes every 15 s, as real trackers send them; SMS logged, not sent.
+pilot() {
+  setup; up
+  cd "$ROOT"
+  dotnet build src/WasteNotify.Service -c Release -v q -nologo >/dev/null
+  dotnet build simulators/WasteNotify.FleetSimulator -c Release -v q -nologo >/dev/null
+  local wastenotify=(dotnet "$ROOT/src/WasteNotify.Service/bin/Release/net10.0/wastenotify.dll")
+  local simulator=(dotnet "$ROOT/simulators/WasteNotify.FleetSimulator/bin/Release/net10.0/WasteNotify.FleetSimulator.dll")
+  local HTTP_URL="http://127.0.0.1:${PILOT_PORT:-5281}" history_days="${PILOT_HISTORY_DAYS:-28}" days="${PILOT_DAYS:-14}" out="$STATE/pilot"
+  PGPASSWORD="$PG_PASSWORD" "$(pg_bin)/psql" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d postgres -qAt \
+    -c "DROP DATABASE IF EXISTS wastenotify_pilot WITH (FORCE)" -c "CREATE DATABASE wastenotify_pilot" >/dev/null
+  rm -rf "$out"; mkdir -p "$out"
+  export ConnectionStrings__WasteNotify="$WASTENOTIFY_PG;Database=wastenotify_pilot"
+  # Topics of its own (pilot/...), beside a demo's: read with the development account, which the broker's ACL lets read them.
+  export Mqtt__Host=127.0.0.1 Mqtt__Port="$MQTT_PORT" Mqtt__Username="$MQ_DEV_USER" Mqtt__Password="$(mq_password dev)"
+  export Mqtt__ClientId="wastenotify-pilot-$$" Ingest__TopicPrefix=pilot Ingest__MaxAge=90.00:00:00 Eta__Nightly__At=""
+  [ -s "$STATE/signing-key" ] || (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n' >"$STATE/signing-key")
+  export Notifications__SigningKey="$(cat "$STATE/signing-key")" Notifications__PublicBaseUrl="$HTTP_URL/"
+  local key
+  key="$("${wastenotify[@]}" apikey create --role admin --name pilot 2>/dev/null)" || die "could not create the pilot's API key"
+  trap 'demo_stop "stopped: stopping the pilot'"'"'s service"; exit 130' INT TERM
+  trap 'demo_stop' EXIT
+  "${wastenotify[@]}" --urls "$HTTP_URL" >"$out/service.log" 2>&1 &
+  DEMO_PIDS=($!)
+  local health=""
+  for _ in $(seq 1 120); do
+    health="$(http_status /health)"
+    [ "$health" = 200 ] && break
+    kill -0 "${DEMO_PIDS[0]}" 2>/dev/null || die "the pilot's service exited before it was healthy: see $out/service.log"
+    sleep 0.5
+  done
+  [ "$health" = 200 ] || die "$HTTP_URL/health does not answer 200 (${health:-no answer}): see $out/service.log"
+  local sim_common=(--port "$MQTT_PORT" --prefix pilot --username "$MQ_DEV_USER" --password "$(mq_password dev)" --trucks 4 --interval 15
+    --register "$HTTP_URL" --api-key "$key")
+  local start=$SECONDS
+  say "dev.sh pilot: $history_days days of history, as fast as they can be tracked"
+  "${simulator[@]}" history --days "$history_days" --ending "$((days + 1))" --publish --out "$out/history" "${sim_common[@]}" >"$out/history.log" \
+    || die "the history failed: see $out/history.log"
+  # Trained once those runs are over (the concierges mode waits for them and, with no alert yet, enters nothing).
+  "${simulator[@]}" concierges --days "$history_days" --ending "$((days + 1))" --wait 300 --register "$HTTP_URL" --api-key "$key" >>"$out/history.log" \
+    || die "the history's runs were not all tracked to their end: see $out/history.log and $out/service.log"
+  say "dev.sh pilot: history tracked ($((SECONDS - start)) s); training the arrival model"
+  "${wastenotify[@]}" train --days "$((history_days + days + 7))" >"$out/train.log" 2>&1 || die "training failed: see $out/train.log"
+  sleep 35 # tracking looks for a newly promoted model every 30 s
+  say "dev.sh pilot: the pilot's $days days, a concierge at every building"
+  "${simulator[@]}" history --days "$days" --ending 1 --publish --out "$out/pilot" --concierges 10000 "${sim_common[@]}" >"$out/pilot.log" \
+    || die "the pilot's days failed: see $out/pilot.log"
+  "${simulator[@]}" concierges --days "$days" --ending 1 --wait 300 --register "$HTTP_URL" --api-key "$key" >>"$out/pilot.log" \
+    || die "the pilot's runs were not all tracked to their end: see $out/pilot.log and $out/service.log"
+  local from to
+  from="$(TZ=Europe/Paris date -d "$days days ago" +%F)"; to="$(TZ=Europe/Paris date -d "1 day ago" +%F)"
+  say "dev.sh pilot: done in $((SECONDS - start)) s; the report of $from to $to:"
+  "${wastenotify[@]}" pilot-report --from "$from" --to "$to" --html "$out/pilot-report.html" --csv "$out/pilot-collections.csv"
+}
+
 case "${1:-}" in
   setup) setup ;;
   up) setup; up; status ;;
@@ -334,11 +393,12 @@ case "${1:-}" in
   status) status ;;
   test) shift; run_tests "$@" ;;
   demo) demo ;;
+  pilot) pilot ;;
   bench) shift; setup; up; cd "$ROOT"; dotnet run -c Release --project tests/WasteNotify.Benchmarks -- "$@" ;;
   screenshots)
     rm -rf "$ROOT/TestResults/pages"
     run_tests --filter 'FullyQualifiedName~WasteNotify.Service.Tests.Pages.'
     rm -f "$ROOT"/deploy/screenshots/*.png; mkdir -p "$ROOT/deploy/screenshots"
     cp "$ROOT"/TestResults/pages/*.png "$ROOT/deploy/screenshots/"; ls "$ROOT/deploy/screenshots" ;;
-  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -100,8 +100,9 @@ internal static class SimulatedModes
     }
 
     /// <summary>Past days, Monday to Saturday, as fast as possible: to files (fixes and ground truth) and/or the broker.</summary>
+    /// <param name="afterDay">Called once a day's fixes are published (and flushed): a paced replay waits there for the service.</param>
     public static async Task HistoryAsync(FleetPlan plan, FixPublisher? publisher, IReadOnlyList<DateOnly> dates, SimulationOptions options, GpsOptions gps, int seed,
-        TimeZoneInfo zone, string truthDirectory, TextWriter log, CancellationToken ct)
+        TimeZoneInfo zone, string truthDirectory, TextWriter log, CancellationToken ct, Func<DateOnly, CancellationToken, Task>? afterDay = null)
     {
         using var truth = new TruthWriter(truthDirectory);
         long count = 0;
@@ -118,6 +119,12 @@ internal static class SimulatedModes
                 foreach (var fix in simulated.SelectMany(s => s.Fixes).OrderBy(f => f.DeliverAt))
                 {
                     await publisher.PublishAsync(ToOutgoing(fix, TimeSpan.Zero), ct);
+                }
+
+                if (afterDay is not null)
+                {
+                    await publisher.FlushAsync(ct);
+                    await afterDay(date, ct);
                 }
             }
 

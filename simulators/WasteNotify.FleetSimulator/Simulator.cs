@@ -136,9 +136,10 @@ internal static class Simulator
         var output = new Option<string>("--out") { Required = true, HelpName = "DIR", Description = "the folder for the days' fixes and ground truth" };
         var publish = new Option<bool>("--publish") { Description = "also publish the fixes to the broker" };
         var historyConcierges = Whole("--concierges", 0, 0, 10_000, "with --register: a simulated concierge subscribed to each of the first N buildings of every route");
+        var historyWait = Whole("--wait", 300, 0, 86_400, "with --register and --publish: the longest wait, in seconds, for a day's runs to be tracked to their end before the next day");
         var history = new Command("history", "Past days as fast as possible, to files (and with --publish to the broker).")
         {
-            days, ending, historyTrucks, buildings, output, publish, interval, citySeed, zone, register, apiKey, historyConcierges,
+            days, ending, historyTrucks, buildings, output, publish, interval, citySeed, zone, register, apiKey, historyConcierges, historyWait,
         };
         history.SetAction(async (parsed, ct) =>
         {
@@ -161,8 +162,24 @@ internal static class Simulator
             }
 
             await using var publisher = parsed.GetValue(publish) ? await FixPublisher.ConnectAsync(broker.Read(parsed), parsed.GetRequiredValue(prefix), parsed.GetValue(ownTracks), ct) : null;
+            // Registered and published: paced by the service, a day once the previous one's runs are tracked to their end
+            // (tracking opens the runs of its clock's today and yesterday; days sent faster would find theirs passed).
+            Func<DateOnly, CancellationToken, Task>? paced = registration is null || publisher is null ? null : async (date, token) =>
+            {
+                var waited = time.GetTimestamp();
+                while (!await registration.RunsOverAsync([date], token))
+                {
+                    if (time.GetElapsedTime(waited) > TimeSpan.FromSeconds(parsed.GetValue(historyWait)))
+                    {
+                        await log.WriteLineAsync($"history: the runs of {date:yyyy-MM-dd} are not over after {parsed.GetValue(historyWait)} s; going on");
+                        return;
+                    }
+
+                    await Task.Delay(TimeSpan.FromSeconds(1), time, token);
+                }
+            };
             await SimulatedModes.HistoryAsync(fleet, publisher, dates, new SimulationOptions(), new GpsOptions { IntervalSeconds = parsed.GetValue(interval) },
-                parsed.GetValue(seed), timeZone, parsed.GetRequiredValue(output), log, ct);
+                parsed.GetValue(seed), timeZone, parsed.GetRequiredValue(output), log, ct, paced);
             return 0;
         });
         root.Add(history);
