@@ -347,6 +347,8 @@ pilot() {
   # Topics of its own (pilot/...), beside a demo's: read with the development account, which the broker's ACL lets read them.
   export Mqtt__Host=127.0.0.1 Mqtt__Port="$MQTT_PORT" Mqtt__Username="$MQ_DEV_USER" Mqtt__Password="$(mq_password dev)"
   export Mqtt__ClientId="wastenotify-pilot-$$" Ingest__TopicPrefix=pilot Ingest__MaxAge=90.00:00:00 Eta__Nightly__At=""
+  # SMS are logged, not sent: no pacing for a carrier, so each is "delivered" as soon as it is decided.
+  export Notifications__Sms__PerSenderPerSecond=1000 Notifications__Sms__MaxConcurrency=16
   [ -s "$STATE/signing-key" ] || (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n' >"$STATE/signing-key")
   export Notifications__SigningKey="$(cat "$STATE/signing-key")" Notifications__PublicBaseUrl="$HTTP_URL/"
   local key
@@ -380,6 +382,15 @@ pilot() {
     || die "the pilot's days failed: see $out/pilot.log"
   "${simulator[@]}" concierges --days "$days" --ending 1 --wait 300 --register "$HTTP_URL" --api-key "$key" >>"$out/pilot.log" \
     || die "the pilot's runs were not all tracked to their end: see $out/pilot.log and $out/service.log"
+  # The report once every SMS is out of the outbox.
+  local waiting
+  for _ in $(seq 1 600); do
+    waiting="$(http_body GET '/api/outbox?status=pending&limit=1' "$key" | grep -o '"total":[0-9]*' | cut -d: -f2)"
+    waiting=$((waiting + $(http_body GET '/api/outbox?status=sending&limit=1' "$key" | grep -o '"total":[0-9]*' | cut -d: -f2)))
+    [ "$waiting" = 0 ] && break
+    sleep 1
+  done
+  [ "$waiting" = 0 ] || say "dev.sh pilot: $waiting SMS still in the outbox; the report counts them as not delivered"
   local from to
   from="$(TZ=Europe/Paris date -d "$days days ago" +%F)"; to="$(TZ=Europe/Paris date -d "1 day ago" +%F)"
   say "dev.sh pilot: done in $((SECONDS - start)) s; the report of $from to $to:"

@@ -9,7 +9,9 @@ namespace WasteNotify.Service.Pilot;
 public sealed record CollectionPlace(string BuildingId, double Latitude, double Longitude);
 
 /// <summary>What the SMS of the alerts of some runs did, and what they cost.</summary>
-public sealed record SmsFigures(int Messages, int Sent, int Delivered, int Failed, int Suppressed, int Expired, int Logged, int Segments, decimal Cost, string Currency);
+/// <param name="LoggedSegments">The segments of the messages logged instead of sent (no SMS provider): what they would have cost is <c>LoggedSegments × price</c>.</param>
+public sealed record SmsFigures(int Messages, int Sent, int Delivered, int Failed, int Suppressed, int Expired, int Logged, int Segments, decimal Cost, string Currency,
+    int LoggedSegments = 0, decimal LoggedCost = 0);
 
 /// <summary>
 /// The recorded collections of the runs of a range of service dates (run × building of a building with an alert for
@@ -100,7 +102,7 @@ public static class PilotData
         cmd.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = to });
         cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = route, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        int messages = 0, sent = 0, delivered = 0, failed = 0, suppressed = 0, expired = 0, logged = 0, segments = 0;
+        int messages = 0, sent = 0, delivered = 0, failed = 0, suppressed = 0, expired = 0, logged = 0, segments = 0, loggedSegments = 0;
         while (await reader.ReadAsync(ct))
         {
             messages++;
@@ -113,10 +115,13 @@ public static class PilotData
             expired += status == "expired" ? 1 : 0;
             logged += status == "logged" ? 1 : 0;
             // An erased concierge's texts are gone: one segment each, the least they cost.
-            segments += billed ? Math.Max(1, reader.IsDBNull(1) ? 1 : SmsText.Segments(reader.GetString(1)).Segments) : 0;
+            var parts = Math.Max(1, reader.IsDBNull(1) ? 1 : SmsText.Segments(reader.GetString(1)).Segments);
+            segments += billed ? parts : 0;
+            loggedSegments += status == "logged" ? parts : 0;
         }
 
-        return new SmsFigures(messages, sent, delivered, failed, suppressed, expired, logged, segments, segments * pricePerSegment, currency);
+        return new SmsFigures(messages, sent, delivered, failed, suppressed, expired, logged, segments, segments * pricePerSegment, currency,
+            loggedSegments, loggedSegments * pricePerSegment);
     }
 
     /// <summary>

@@ -57,7 +57,9 @@ public sealed record PilotReport(
             .Append(CultureInfo.InvariantCulture, $"{Total.Duplicates} duplicates; lead achieved (median) {Duration(Total.MedianLead)}\n")
             .Append(CultureInfo.InvariantCulture, $"bins reported by concierges: out {Total.OutReported} of {Total.Collections}, in {Total.InReported} (the rest estimated)\n")
             .Append(CultureInfo.InvariantCulture, $"SMS: {Sms.Messages} messages, {Sms.Sent} sent, {Sms.Delivered} delivered, {Sms.Failed} failed, {Sms.Suppressed} suppressed, ")
-            .Append(CultureInfo.InvariantCulture, $"{Sms.Expired} expired, {Sms.Logged} logged; {Sms.Segments} segments, {Sms.Cost:0.00} {Sms.Currency}\n");
+            .Append(CultureInfo.InvariantCulture, $"{Sms.Expired} expired, {Sms.Logged} logged; {Sms.Segments} segments, {Sms.Cost:0.00} {Sms.Currency}")
+            .Append(Sms.Logged > 0 ? string.Create(CultureInfo.InvariantCulture, $" (the logged ones: {Sms.LoggedSegments} segments, {Sms.LoggedCost:0.00} {Sms.Currency} had they been sent)") : "")
+            .Append('\n');
         return text.ToString();
     }
 
@@ -97,7 +99,8 @@ public sealed record PilotReport(
         html.Append("<h2>SMS</h2>\n");
         html.Append(CultureInfo.InvariantCulture, $"<table id=\"sms\"><tbody><tr><td>Messages</td><td>{Sms.Messages}</td></tr><tr><td>Sent</td><td>{Sms.Sent}</td></tr><tr><td>Delivered</td><td>{Sms.Delivered}</td></tr><tr><td>Failed</td><td>{Sms.Failed}</td></tr>")
             .Append(CultureInfo.InvariantCulture, $"<tr><td>Suppressed</td><td>{Sms.Suppressed}</td></tr><tr><td>Expired</td><td>{Sms.Expired}</td></tr><tr><td>Logged (not sent)</td><td>{Sms.Logged}</td></tr>")
-            .Append(CultureInfo.InvariantCulture, $"<tr><td>Segments</td><td>{Sms.Segments}</td></tr><tr><td>Cost</td><td>{Sms.Cost:0.00} {E(Sms.Currency)}</td></tr></tbody></table>\n");
+            .Append(CultureInfo.InvariantCulture, $"<tr><td>Segments</td><td>{Sms.Segments}</td></tr><tr><td>Cost</td><td>{Sms.Cost:0.00} {E(Sms.Currency)}</td></tr>")
+            .Append(CultureInfo.InvariantCulture, $"<tr><td>Logged: segments, had they been sent</td><td>{Sms.LoggedSegments} ({Sms.LoggedCost:0.00} {E(Sms.Currency)})</td></tr></tbody></table>\n");
         html.Append("<h2>ETA accuracy by horizon</h2>\n<table id=\"accuracy\"><thead><tr><th>Ahead</th>");
         foreach (var predictor in Accuracy.Predictors)
         {

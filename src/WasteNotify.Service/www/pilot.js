@@ -45,8 +45,9 @@ function render(view) {
   document.getElementById("pilot-alerts").replaceChildren(table(["On time", "Early", "Late", "No alert", "Duplicates", "Lead achieved (median)", "Bins out reported", "Bins in reported"],
     [[t.onTime, t.early, t.late, t.noAlert, t.duplicates, duration(t.medianLeadMinutes), t.outReported, t.inReported].map(String)]));
   const s = view.sms;
-  document.getElementById("pilot-sms").replaceChildren(table(["Messages", "Sent", "Delivered", "Failed", "Suppressed", "Expired", "Logged", "Segments", "Cost"],
-    [[s.messages, s.sent, s.delivered, s.failed, s.suppressed, s.expired, s.logged, s.segments].map(String).concat(`${s.cost.toFixed(2)} ${s.currency}`)]));
+  document.getElementById("pilot-sms").replaceChildren(table(["Messages", "Sent", "Delivered", "Failed", "Suppressed", "Expired", "Logged", "Segments", "Cost", "Logged, had they been sent"],
+    [[s.messages, s.sent, s.delivered, s.failed, s.suppressed, s.expired, s.logged, s.segments].map(String)
+      .concat(`${s.cost.toFixed(2)} ${s.currency}`, `${s.loggedSegments} segments, ${s.loggedCost.toFixed(2)} ${s.currency}`)]));
 
   const labels = t.policies.map(p => policyNames[p.policy]);
   const colours = t.policies.map(p => p.policy === "ours" ? "#0b5d1e" : "#767676");
