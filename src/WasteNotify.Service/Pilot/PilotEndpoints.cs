@@ -6,6 +6,7 @@ using Npgsql;
 using WasteNotify.Core.City;
 using WasteNotify.Core.Notifications;
 using WasteNotify.Core.Pilot;
+using WasteNotify.Core.Prediction.Evaluation;
 using WasteNotify.Service.City;
 using WasteNotify.Service.Http;
 using WasteNotify.Service.Notifications;
@@ -23,8 +24,13 @@ public sealed record PolicyView(string Policy, int Collections, double? MedianPa
 public sealed record SummaryView(string? Key, int Collections, int Skipped, int Cancelled, int NotReached, IReadOnlyList<PolicyView> Policies,
     int OnTime, int Early, int Late, int NoAlert, int Duplicates, double? MedianLeadMinutes, int OutReported, int InReported);
 
-/// <summary>The pilot page's figures: the period, its summary, by day and by route, the SMS.</summary>
-public sealed record PilotView(DateOnly From, DateOnly To, string? Route, SummaryView Total, IReadOnlyList<SummaryView> ByDay, IReadOnlyList<SummaryView> ByRoute, SmsFigures Sms);
+/// <summary>How one predictor's logged ETAs did in one horizon bucket, as <c>evaluate</c> scores them.</summary>
+public sealed record AccuracyView(string Predictor, string Ahead, int Count, double MeanAbsoluteErrorMinutes, double P90AbsoluteErrorMinutes, double InBandShare,
+    double EarlyViolationShare);
+
+/// <summary>The pilot page's figures: the period, its summary, by day and by route, the SMS, the ETAs' accuracy by horizon.</summary>
+public sealed record PilotView(DateOnly From, DateOnly To, string? Route, SummaryView Total, IReadOnlyList<SummaryView> ByDay, IReadOnlyList<SummaryView> ByRoute, SmsFigures Sms,
+    IReadOnlyList<AccuracyView> Accuracy);
 
 /// <summary>A street's figures in the open data: never fewer buildings than the minimum (smaller streets are "other streets").</summary>
 public sealed record StreetView(string Street, int Buildings, int Collections, double? MedianPavementMinutes, double? P90PavementMinutes, double MissedShare,
@@ -184,8 +190,14 @@ public static class PilotEndpoints
     public static PilotView View(PilotReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
+        var accuracy = (from predictor in report.Accuracy.Predictors
+                        from bucket in HorizonBucket.All
+                        let f = report.Accuracy.Find(predictor, bucket)
+                        where f is not null
+                        select new AccuracyView(predictor, bucket.Name, f.Count, Math.Round(f.MeanAbsoluteError.TotalMinutes, 2), Math.Round(f.P90AbsoluteError.TotalMinutes, 2),
+                            Math.Round(f.InBandShare, 4), Math.Round(f.EarlyViolationShare, 4))).ToList();
         return new PilotView(report.From, report.To, report.Route, Summary(null, report.Total),
-            [.. report.ByDay.Select(d => Summary(d.Key, d.Summary))], [.. report.ByRoute.Select(r => Summary(r.Key, r.Summary))], report.Sms);
+            [.. report.ByDay.Select(d => Summary(d.Key, d.Summary))], [.. report.ByRoute.Select(r => Summary(r.Key, r.Summary))], report.Sms, accuracy);
     }
 
     private static SummaryView Summary(string? key, PilotSummary s) =>

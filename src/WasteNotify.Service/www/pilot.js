@@ -49,6 +49,11 @@ function render(view) {
     [[s.messages, s.sent, s.delivered, s.failed, s.suppressed, s.expired, s.logged, s.segments].map(String)
       .concat(`${s.cost.toFixed(2)} ${s.currency}`, `${s.loggedSegments} segments, ${s.loggedCost.toFixed(2)} ${s.currency}`)]));
 
+  document.getElementById("pilot-accuracy").replaceChildren(table(["Predictor", "Ahead", "Predictions", "Mean absolute error", "90th percentile", "In band", "Truck before the early bound"],
+    view.accuracy.map(a => [a.predictor, a.ahead, String(a.count), `${a.meanAbsoluteErrorMinutes.toFixed(1)} min`, `${a.p90AbsoluteErrorMinutes.toFixed(1)} min`,
+      percent(a.inBandShare), percent(a.earlyViolationShare)]),
+    { caption: "The ETAs logged for these runs against the actual arrivals", empty: "No ETA logged for these runs." }));
+
   const labels = t.policies.map(p => policyNames[p.policy]);
   const colours = t.policies.map(p => p.policy === "ours" ? "#0b5d1e" : "#767676");
   draw("chart-pavement", { type: "bar", data: { labels, datasets: [{ label: "hours", data: t.policies.map(p => hours(p.medianPavementMinutes)), backgroundColor: colours }] },

@@ -57,6 +57,10 @@ public sealed class PilotPageTests(Browser browser) : IClassFixture<Browser>
             $"{ours.GetProperty("missed").GetInt32()} ({WasteNotify.Service.Pilot.PilotReport.Percent(ours.GetProperty("missedShare").GetDouble())})");
         await Assertions.Expect(rows.Nth(0).Locator("td").Nth(2)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^1\d h \d\d min$")); // hours the evening before
 
+        // The ETAs' accuracy by horizon, a row per predictor and bucket scored.
+        await Assertions.Expect(page.Tab.Locator("#pilot-accuracy tbody tr")).ToHaveCountAsync(figures.GetProperty("accuracy").GetArrayLength());
+        Assert.Contains(figures.GetProperty("accuracy").EnumerateArray(), a => a.GetProperty("predictor").GetString() == "physics" && a.GetProperty("count").GetInt32() > 0);
+
         // The charts drawn from those figures (chart.js holds their data), and something painted on each canvas.
         var drawn = await page.Tab.EvaluateAsync<double?[]>("() => Chart.getChart('chart-pavement').data.datasets[0].data");
         Assert.Equal(policies.Select(p => (double?)Math.Round(p.GetProperty("medianPavementMinutes").GetDouble() / 6) / 10), drawn);
