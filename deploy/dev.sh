@@ -232,6 +232,18 @@ demo_stop() {
   wait 2>/dev/null || true
 }
 
+# Waits for the service started as PID to answer /health with 200 (at most a minute); dies otherwise, saying where its output is.
+wait_healthy() { # PID WHERE-ITS-OUTPUT-IS
+  local health=""
+  for _ in $(seq 1 120); do
+    health="$(http_status /health)"
+    [ "$health" = 200 ] && return 0
+    kill -0 "$1" 2>/dev/null || die "the service exited before it was healthy; $2"
+    sleep 0.5
+  done
+  die "$HTTP_URL/health does not answer 200 (${health:-no answer}): is the database or the broker down? ($2)"
+}
+
 demo() {
   setup; up
   cd "$ROOT"
@@ -268,14 +280,7 @@ demo() {
   local service=$!
   DEMO_PIDS+=("$service")
   # The fleet registers through the API, which answers once the service is up with its database and broker.
-  local health=""
-  for _ in $(seq 1 120); do
-    health="$(http_status /health)"
-    [ "$health" = 200 ] && break
-    kill -0 "$service" 2>/dev/null || die "the service exited before it was healthy; its output is above"
-    sleep 0.5
-  done
-  [ "$health" = 200 ] || die "$HTTP_URL/health does not answer 200 (${health:-no answer}): is the database or the broker down?"
+  wait_healthy "$service" "its output is above"
   # A live fleet of 4 trucks on the default city; ground truth in .local/sim. At real time (the default) the first run
   # starts now, so the pages' times are the wall clock's, and runs follow each other until the demo is stopped;
   # DEMO_SPEED=K drives K times faster, three runs placed to end now (faster fixes would come from the future).
@@ -357,14 +362,7 @@ pilot() {
   trap 'demo_stop' EXIT
   "${wastenotify[@]}" --urls "$HTTP_URL" >"$out/service.log" 2>&1 &
   DEMO_PIDS=($!)
-  local health=""
-  for _ in $(seq 1 120); do
-    health="$(http_status /health)"
-    [ "$health" = 200 ] && break
-    kill -0 "${DEMO_PIDS[0]}" 2>/dev/null || die "the pilot's service exited before it was healthy: see $out/service.log"
-    sleep 0.5
-  done
-  [ "$health" = 200 ] || die "$HTTP_URL/health does not answer 200 (${health:-no answer}): see $out/service.log"
+  wait_healthy "${DEMO_PIDS[0]}" "see $out/service.log"
   local sim_common=(--port "$MQTT_PORT" --prefix pilot --username "$MQ_DEV_USER" --password "$(mq_password dev)" --trucks 4 --interval 15
     --register "$HTTP_URL" --api-key "$key")
   local start=$SECONDS

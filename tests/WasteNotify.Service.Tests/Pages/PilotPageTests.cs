@@ -25,15 +25,7 @@ public sealed class PilotPageTests(Browser browser) : IClassFixture<Browser>
         var buildings = SimulatedFleet.Plan.Routes[0].Stops.Select(s => s.BuildingId).ToList();
         await Concierges.SubscribeAsync(db.ConnectionString, buildings); // SMS logged: no Twilio account here
         await using var host = await ServiceHost.StartAsync(db.ConnectionString);
-        await using (var publisher = await Publisher.ConnectAsync())
-        {
-            await SimulatedFleet.PublishAsync(publisher, host.TelemetryTopic(SimulatedFleet.TruckId), day.Fixes);
-        }
-
-        Assert.True(await SimulatedFleet.FinishedAsync(db, runId, TimeSpan.FromSeconds(90)), host.Counters());
-        Assert.True(await TestEnvironment.EventuallyAsync(async () =>
-            await db.ScalarAsync<long>($"SELECT count(*) FROM alerts WHERE run_id = {runId} AND kind IN ('collected', 'not_today')") == buildings.Count
-            && await db.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE status <> 'logged'") == 0, TimeSpan.FromSeconds(90)));
+        await WasteNotify.Service.Tests.Pilot.RecordedRun.RecordAsync(host, db, day, runId, buildings.Count);
         var key = await host.App.Services.GetRequiredService<ApiKeys>().CreateAsync(ApiRole.Pilot, "city hall", TestContext.Current.CancellationToken);
         using var reader = await host.ClientAsync(ApiRole.Pilot);
         var date = day.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
