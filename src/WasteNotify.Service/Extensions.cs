@@ -153,6 +153,7 @@ public static class Extensions
         services.AddHostedService(sp => sp.GetRequiredService<NotifierService>());
         services.AddOptions<DashboardOptions>().BindConfiguration("Dashboard").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PilotOptions>().BindConfiguration("Pilot").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOutputCache(); // the open data: public, and each answer reads a whole period
         services.AddSignalR();
         services.AddRateLimiter(SignupEndpoints.RateLimit);
     }
@@ -166,6 +167,7 @@ public static class Extensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseOutputCache();
         app.MapApiDocumentation();
         app.MapOperations();
         app.MapCity();

@@ -65,7 +65,10 @@ public static class PilotEndpoints
             .WithSummary("An operator enters when a concierge had the bins out and back in for a run (by phone, on paper); the first report of each kind stands, as from the page or SMS")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
-        var open = app.MapGroup("/api/open-data").WithTags("Open data").AllowAnonymous();
+        // Public: an answer is kept 5 minutes per query (harvesters and many readers ask the same), so no caller can make
+        // the service read a year of collections at every request.
+        var open = app.MapGroup("/api/open-data").WithTags("Open data").AllowAnonymous()
+            .CacheOutput(policy => policy.Expire(TimeSpan.FromMinutes(5)).SetVaryByQuery("from", "to", "route", "street", "offset", "limit"));
         open.MapGet("/collections", async (HttpContext http, string? from, string? to, string? route, string? street, [AsParameters] PageQuery page,
             IOptions<ApiLimits> limits, CancellationToken ct) =>
             await WithReportAsync(http, from, to, route, ct, report =>
